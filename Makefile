@@ -1,0 +1,96 @@
+# Neural Networks from Scratch with JAX: build and verify the book.
+#
+#   make book    build the site into _build/html (executes every chapter)
+#   make test    build from clean, then run every check
+#   make serve   preview the built site on http://127.0.0.1:8000
+#   make bench   time dl_workshop.fit against a naive training loop
+#
+# The first call creates .venv from requirements.lock; nothing else is needed
+# beyond python3 and make (and root, or a preinstalled Chromium, for the
+# browser tests).
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+CHROMIUM ?= /usr/bin/chromium
+PORT ?= 8000
+
+# Every command runs this checkout's library, whatever the venv was installed from.
+export PYTHONPATH := $(CURDIR)/src
+# Keep JAX on the CPU and quiet about it.
+export JAX_PLATFORMS := cpu
+export PYDEVD_DISABLE_FILE_VALIDATION := 1
+
+.PHONY: help venv book book-clean test test-unit test-notebooks test-faults \
+        test-site test-workflows serve bench lock pdf clean chromium
+
+help:
+	@sed -n '2,12p' Makefile
+
+$(STAMP): requirements.lock pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade "pip>=24"
+	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null
+	touch $@
+
+venv: $(STAMP)
+
+# Debian's Chromium for the browser tests (Playwright drives it; it never downloads a browser).
+chromium:
+	@test -x $(CHROMIUM) || { \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else echo "Chromium is missing: run 'sudo apt-get install chromium' (Debian) first." >&2; exit 1; fi; }
+
+book: $(STAMP)
+	$(BIN)/jupyter-book build . --builder html -W -n --keep-going
+	@echo "The book is built: open file://$(CURDIR)/_build/html/index.html (or run 'make serve')."
+
+book-clean:
+	rm -rf _build
+
+test: $(STAMP) chromium book-clean
+	$(MAKE) book
+	$(MAKE) test-unit test-notebooks test-faults test-site test-workflows
+
+test-unit: $(STAMP)
+	$(BIN)/python -m pytest tests/unit
+
+test-notebooks: $(STAMP)
+	$(BIN)/python -m pytest -p tests.nbval_cwd --nbval --nbval-current-env \
+	  --nbval-sanitize-with tests/nbval_sanitize.cfg -o filterwarnings= \
+	  _build/jupyter_execute
+
+test-faults: $(STAMP)
+	$(BIN)/python -m pytest tests/faults
+
+test-site: $(STAMP) chromium
+	$(BIN)/python -m pytest tests/site
+
+test-workflows: $(STAMP)
+	$(BIN)/zizmor --offline --min-severity low .github/workflows
+	$(BIN)/check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/*.yml
+
+serve:
+	@test -d _build/html || { echo "Nothing to serve yet: run 'make book' first." >&2; exit 1; }
+	$(PYTHON) -m http.server $(PORT) --bind 127.0.0.1 --directory _build/html
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench_fit.py
+
+# Maintainers only: re-resolve the lock after changing pyproject.toml.
+lock: $(STAMP)
+	$(BIN)/python -m pip install --quiet uv
+	$(BIN)/uv pip compile pyproject.toml --extra book --extra test --python-version 3.11 \
+	  --python-platform x86_64-unknown-linux-gnu --generate-hashes \
+	  --custom-compile-command "make lock" -o requirements.lock
+
+clean:
+	rm -rf _build
