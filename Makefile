@@ -16,7 +16,9 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
+# The venv is (re)installed whenever the lock or pyproject.toml changes.
+LOCK_HASH := $(shell cat requirements.lock pyproject.toml | sha256sum | cut -c1-16)
+STAMP := $(VENV)/.installed-$(LOCK_HASH)
 CHROMIUM ?= /usr/bin/chromium
 PORT ?= 8000
 
@@ -25,6 +27,9 @@ export PYTHONPATH := $(CURDIR)/src
 # Keep JAX on the CPU and quiet about it.
 export JAX_PLATFORMS := cpu
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
+# Install from PyPI and the lock only (ignore any machine-wide extra indexes).
+export PIP_FIND_LINKS :=
+export PIP_EXTRA_INDEX_URL :=
 
 .PHONY: help venv book book-clean test test-unit test-notebooks test-faults \
         test-site test-workflows serve bench lock pdf clean chromium
@@ -32,12 +37,13 @@ export PYDEVD_DISABLE_FILE_VALIDATION := 1
 help:
 	@sed -n '2,12p' Makefile
 
-$(STAMP): requirements.lock pyproject.toml
+$(STAMP):
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade "pip>=24"
 	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r requirements.lock
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null
+	rm -f $(VENV)/.installed-*
 	touch $@
 
 venv: $(STAMP)
