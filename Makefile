@@ -32,7 +32,7 @@ export PIP_FIND_LINKS :=
 export PIP_EXTRA_INDEX_URL :=
 
 .PHONY: help venv book book-clean test test-unit test-notebooks test-faults \
-        test-site test-workflows serve bench lock pdf clean chromium
+        test-figures test-launch test-site test-workflows serve bench lock pdf clean chromium
 
 help:
 	@sed -n '2,12p' Makefile
@@ -64,7 +64,7 @@ book-clean:
 
 test: $(STAMP) chromium book-clean
 	$(MAKE) book
-	$(MAKE) test-unit test-notebooks test-faults test-site test-workflows
+	$(MAKE) test-unit test-notebooks test-faults test-figures test-launch test-site test-workflows
 
 test-unit: $(STAMP)
 	$(BIN)/python -m pytest tests/unit
@@ -76,6 +76,12 @@ test-notebooks: $(STAMP)
 
 test-faults: $(STAMP)
 	$(BIN)/python -m pytest tests/faults
+
+test-figures: $(STAMP)
+	$(BIN)/python -m pytest tests/figures
+
+test-launch: $(STAMP) chromium
+	$(BIN)/python -m pytest tests/launch
 
 test-site: $(STAMP) chromium
 	$(BIN)/python -m pytest tests/site

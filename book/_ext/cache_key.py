@@ -1,0 +1,41 @@
+"""Make jupyter-cache's key depend on the helper library and the lock.
+
+jupyter-cache decides whether to re-execute a notebook by hashing its code
+cells only. The chapters' outputs also depend on ``src/dl_workshop`` and on the
+pinned dependencies, so we point myst-nb at a cache folder named after a hash of
+those files: any change to them starts from an empty cache and re-executes
+every chapter.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from sphinx.application import Sphinx
+from sphinx.config import Config
+
+ROOT = Path(__file__).resolve().parents[2]
+INPUTS = ("requirements.lock", "pyproject.toml")
+
+
+def source_fingerprint(root: Path = ROOT) -> str:
+    """Return a short hex digest of the library sources and the lock."""
+    digest = hashlib.sha256()
+    files = sorted((root / "src").rglob("*.py")) + [root / name for name in INPUTS]
+    for path in files:
+        digest.update(path.relative_to(root).as_posix().encode())
+        digest.update(b"\0")
+        digest.update(path.read_bytes())
+        digest.update(b"\0")
+    return digest.hexdigest()[:16]
+
+
+def _use_keyed_cache(app: Sphinx, config: Config) -> None:
+    base = Path(app.outdir).parent / ".jupyter_cache"
+    config.nb_execution_cache_path = str(base / source_fingerprint())
+
+
+def setup(app: Sphinx) -> dict:
+    app.connect("config-inited", _use_keyed_cache)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
