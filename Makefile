@@ -62,6 +62,20 @@ book: $(STAMP)
 book-clean:
 	rm -rf _build
 
+# Launching the chapters (issue 5): Colab copies, and JupyterLab as Binder sets it up.
+.PHONY: notebooks lab
+COLAB_DIR ?= _build/colab
+
+# One .ipynb per notebook page, with a Colab-only install cell pinned to this commit
+# (.github/workflows/colab-notebooks.yml publishes them for the Colab buttons).
+notebooks: $(STAMP)
+	$(BIN)/python tools/colab_notebooks.py --out $(COLAB_DIR)
+
+# JupyterLab on this checkout, opening the MyST chapters as notebooks through
+# the repository's .jupyter/labconfig, as on Binder (LAB_ARGS: extra options).
+lab: $(STAMP)
+	JUPYTER_CONFIG_PATH=$(CURDIR)/.jupyter $(BIN)/jupyter lab --ip=127.0.0.1 --ServerApp.root_dir=$(CURDIR) $(LAB_ARGS)
+
 test: $(STAMP) chromium book-clean
 	$(MAKE) book
 	$(MAKE) test-unit test-notebooks test-faults test-figures test-launch test-site test-workflows
