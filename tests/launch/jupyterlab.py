@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import secrets
 import shlex
 import shutil
@@ -32,6 +33,7 @@ VENV_BIN = Path(sys.executable).parent
 RAISES = "raises-exception"
 START_TIMEOUT_S = 90
 RUN_TIMEOUT_MS = 300_000
+STOP_GRACE_S = 5
 
 
 def copy_repository(root: Path, dest: Path, *, without: tuple[str, ...] = ()) -> Path:
@@ -127,17 +129,26 @@ class JupyterLab:
         return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
 
     def stop(self) -> None:
-        """Stop the server with SIGTERM (it shuts its kernels down), then make sure its group is gone."""
+        """Shut the kernels down through the API, SIGTERM the server, and make sure its group is gone.
+
+        After SIGTERM the server runs its cleanup, but the process can then hang
+        at exit on an idle AnyIO worker thread (jupyterlab/jupyterlab#10442), so
+        after a grace period whatever is left of the group is killed.
+        """
         if self.process is None or self.process.poll() is not None:
             return
+        try:
+            reset_server(self)
+        except OSError:
+            pass  # the server is not answering; it is stopped below all the same
         group = self.process.pid  # start_new_session: the group id is the server's pid
         self.process.send_signal(signal.SIGTERM)
         try:
-            self.process.wait(timeout=30)
+            self.process.wait(timeout=STOP_GRACE_S)
         except subprocess.TimeoutExpired:
             os.killpg(group, signal.SIGKILL)
             self.process.wait(timeout=10)
-        try:  # kernels left behind by a server that did not clean up
+        try:  # anything the server started and left behind
             os.killpg(group, signal.SIGKILL)
         except ProcessLookupError:
             pass
@@ -241,7 +252,8 @@ def open_as_notebook(page: Page, server: JupyterLab, urlpath: str) -> None:
 def wait_for_python_kernel(page: Page) -> None:
     """Assert the notebook got a Python kernel of its own, without asking the reader to pick one."""
     page.wait_for_function(
-        "() => window.jupyterapp.shell.currentWidget.sessionContext?.session?.kernel?.status === 'idle'",
+        "() => !!document.querySelector('.jp-Dialog')"
+        " || window.jupyterapp.shell.currentWidget.sessionContext?.session?.kernel?.status === 'idle'",
         timeout=120_000,
     )
     current = page.evaluate(_CURRENT)
@@ -254,7 +266,7 @@ def wait_for_python_kernel(page: Page) -> None:
 
 def run_all_cells(page: Page) -> RunResult:
     """Click Run > Run All Cells, wait until the kernel is done, and collect the cells."""
-    page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
+    page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(r"^Run$")).click()
     page.locator(".lm-Menu-item:has(.lm-Menu-itemLabel:text-is('Run All Cells'))").click()
     page.wait_for_function(_DONE, timeout=RUN_TIMEOUT_MS, polling=500)
     cells = page.evaluate(_CELLS)
