@@ -49,7 +49,8 @@ def test_mse_gradient_matches_hand_formula_and_check_grads():
     # d/dp mean((p - t)^2) = 2 (p - t) / n
     grad = jax.grad(mean_squared_error)(P, T)
     np.testing.assert_allclose(grad, 2 * (P - T) / P.size, rtol=1e-6)
-    check_grads(lambda p: mean_squared_error(p, T), (P,), order=2, modes=["fwd", "rev"])
+    check_grads(jax.jit(lambda p: mean_squared_error(p, T)), (P,), order=2,
+                modes=["rev"])
 
 
 # ---- binary cross-entropy -----------------------------------------------------------
@@ -80,7 +81,8 @@ def test_bce_gradient_matches_hand_formula_and_check_grads():
     # d/dz [softplus(z) - y z] / n = (sigmoid(z) - y) / n
     grad = jax.grad(binary_cross_entropy)(Z, Y01)
     np.testing.assert_allclose(grad, (sigmoid(Z) - Y01) / Z.size, rtol=1e-5, atol=1e-7)
-    check_grads(lambda z: binary_cross_entropy(z, Y01), (Z,), order=2, modes=["fwd", "rev"])
+    check_grads(jax.jit(lambda z: binary_cross_entropy(z, Y01)), (Z,), order=2,
+                modes=["rev"])
 
 
 # ---- softmax cross-entropy ----------------------------------------------------------
@@ -107,8 +109,8 @@ def test_softmax_ce_gradient_matches_hand_formula_and_check_grads():
     grad = jax.grad(softmax_cross_entropy)(LOGITS, LABELS)
     expected = (softmax(LOGITS.astype(np.float64)) - np.eye(3)[LABELS]) / len(LABELS)
     np.testing.assert_allclose(grad, expected, rtol=1e-5, atol=1e-7)
-    check_grads(lambda z: softmax_cross_entropy(z, LABELS), (LOGITS,), order=2,
-                modes=["fwd", "rev"])
+    check_grads(jax.jit(lambda z: softmax_cross_entropy(z, LABELS)), (LOGITS,), order=2,
+                modes=["rev"])
 
 
 # ---- bad input ----------------------------------------------------------------------
