@@ -83,7 +83,7 @@ test-unit: $(STAMP)
 	$(BIN)/python -m pytest tests/unit
 
 test-notebooks: $(STAMP)
-	$(BIN)/python -m pytest -p tests.nbval_cwd --nbval --nbval-current-env \
+	$(BIN)/python -m pytest -p tests.nbval_build --nbval --nbval-current-env \
 	  --nbval-sanitize-with tests/nbval_sanitize.cfg -o filterwarnings= \
 	  _build/jupyter_execute
 
