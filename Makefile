@@ -45,7 +45,7 @@ export PIP_EXTRA_INDEX_URL :=
         test-figures test-launch test-site test-workflows serve bench lock pdf clean chromium
 
 help:
-	@sed -n '2,12p' Makefile
+	@sed -n '2,11p' Makefile
 
 $(STAMP):
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -83,7 +83,7 @@ test-unit: $(STAMP)
 	$(BIN)/python -m pytest tests/unit
 
 test-notebooks: $(STAMP)
-	$(BIN)/python -m pytest -p tests.nbval_cwd --nbval --nbval-current-env \
+	$(BIN)/python -m pytest -v -p tests.nbval_build --nbval --nbval-current-env \
 	  --nbval-sanitize-with tests/nbval_sanitize.cfg -o filterwarnings= \
 	  _build/jupyter_execute
 

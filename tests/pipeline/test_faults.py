@@ -31,7 +31,7 @@ def mean_squared_error(predictions, targets):
 
 def nbval(repo: Path) -> object:
     return run(
-        [str(VENV / "bin" / "python"), "-m", "pytest", "-p", "tests.nbval_cwd", "--nbval",
+        [str(VENV / "bin" / "python"), "-m", "pytest", "-p", "tests.nbval_build", "--nbval",
          "--nbval-current-env", "--nbval-sanitize-with", "tests/nbval_sanitize.cfg",
          "-o", "filterwarnings=", "-p", "no:cacheprovider", str(EXECUTED)],
         repo, PYTHONPATH=str(repo / "src"), JAX_PLATFORMS="cpu",

@@ -3,7 +3,9 @@
 The first build is the one `make test` just made in _build/. This test makes a
 second, independent clean build in a scratch folder (with its own empty
 jupyter-cache) and compares every output of every cell: text, HTML and images,
-byte for byte, after applying tests/nbval_sanitize.cfg to text outputs.
+byte for byte, after applying tests/nbval_sanitize.cfg to text outputs. As in nbval,
+consecutive stream outputs are joined (how a kernel chunks its stdout into messages is
+timing, not content) and widget model ids, random by design, are not compared.
 """
 
 from __future__ import annotations
@@ -25,9 +27,31 @@ def sanitizers() -> list[tuple[re.Pattern[str], str]]:
     return [(re.compile(parser[s]["regex"]), parser[s]["replace"]) for s in parser.sections()]
 
 
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
+
+def joined_streams(outputs: list[dict]) -> list[dict]:
+    """Join consecutive stream outputs of the same name; drop widget model ids."""
+    joined: list[dict] = []
+    for output in outputs:
+        output = dict(output)
+        if "data" in output:
+            output["data"] = {k: v for k, v in output["data"].items() if k != WIDGET_VIEW}
+        if output.get("text") is not None and not isinstance(output["text"], str):
+            output["text"] = "".join(output["text"])
+        previous = joined[-1] if joined else {}
+        if output["output_type"] == "stream" and previous.get("output_type") == "stream" \
+                and previous["name"] == output["name"]:
+            previous["text"] += output["text"]
+        else:
+            joined.append(output)
+    return joined
+
+
 def normalized_outputs(notebook: Path, rules: list[tuple[re.Pattern[str], str]]) -> list[str]:
     cells = json.loads(notebook.read_text())["cells"]
-    text = [json.dumps(c.get("outputs", []), sort_keys=True) for c in cells if c["cell_type"] == "code"]
+    text = [json.dumps(joined_streams(c.get("outputs", [])), sort_keys=True)
+            for c in cells if c["cell_type"] == "code"]
     for pattern, replacement in rules:
         text = [pattern.sub(replacement, t) for t in text]
     return text
