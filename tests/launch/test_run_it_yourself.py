@@ -64,10 +64,10 @@ def make_commands(markdown: str) -> list[str]:
 
 
 def test_local_commands_are_the_readmes_and_exist() -> None:
-    """The page gives the README's commands, and each is a real Makefile target."""
+    """The page gives commands that the README gives too, and each is a real Makefile target."""
     page = make_commands((ROOT / f"{PAGE}.md").read_text(encoding="utf-8"))
     readme = make_commands((ROOT / "README.md").read_text(encoding="utf-8"))
-    assert page and page == readme
+    assert page and set(page) <= set(readme), f"page: {page}, README: {readme}"
     for target in page:
         dry_run = subprocess.run(["make", "-n", target], cwd=ROOT, capture_output=True, text=True)
         assert dry_run.returncode == 0, dry_run.stderr
