@@ -203,12 +203,16 @@ _KERNEL_LANGUAGE = """async () => {
   const kernel = window.jupyterapp.shell.currentWidget.sessionContext.session.kernel;
   return (await kernel.spec).language;
 }"""
+# Run All is over when the kernel is idle and either every code cell has run or a
+# cell without the raises-exception tag failed (JupyterLab then skips the rest).
+# The notebook model is read, not the page: JupyterLab renders only visible cells.
 _DONE = """() => {
   const widget = window.jupyterapp.shell.currentWidget;
-  const kernel = widget.sessionContext.session.kernel;
-  const prompts = [...widget.node.querySelectorAll('.jp-InputPrompt')].map(p => p.textContent);
-  return kernel.status === 'idle' && prompts.length > 0 && !prompts.some(p => p.includes('*'))
-    && prompts.some(p => /\\[\\d+\\]/.test(p));
+  if (widget.sessionContext.session.kernel.status !== 'idle') return false;
+  const cells = widget.content.model.toJSON().cells.filter(c => c.cell_type === 'code');
+  const tagged = c => (c.metadata.tags || []).includes('raises-exception');
+  const failed = c => !tagged(c) && c.outputs.some(o => o.output_type === 'error');
+  return cells.every(c => c.execution_count !== null) || cells.some(failed);
 }"""
 _CELLS = """() => window.jupyterapp.shell.currentWidget.content.model.toJSON().cells"""
 _EXECUTE = """async (code) => {
@@ -268,7 +272,12 @@ def run_all_cells(page: Page) -> RunResult:
     """Click Run > Run All Cells, wait until the kernel is done, and collect the cells."""
     page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(r"^Run$")).click()
     page.locator(".lm-Menu-item:has(.lm-Menu-itemLabel:text-is('Run All Cells'))").click()
-    page.wait_for_function(_DONE, timeout=RUN_TIMEOUT_MS, polling=500)
+    deadline = time.monotonic() + RUN_TIMEOUT_MS / 1000
+    while True:  # the kernel is briefly idle between cells: ask for two answers in a row
+        page.wait_for_function(_DONE, timeout=max(1.0, deadline - time.monotonic()) * 1000, polling=500)
+        page.wait_for_timeout(1000)
+        if page.evaluate(_DONE):
+            break
     cells = page.evaluate(_CELLS)
     where = page.evaluate(_EXECUTE, "import dl_workshop\nprint(dl_workshop.__file__, end='')")
     return RunResult(cells=cells, dl_workshop_file=where)
