@@ -57,6 +57,14 @@ def test_versions_shown_are_those_of_the_lock_and_the_build(built_html: Path) ->
     assert prose.groups() == (python, shown["jax"], package)
 
 
+def test_every_substitution_was_made(built_html: Path) -> None:
+    """The repository URL and branch come from _config.yml; no raw {{ placeholder }} may remain."""
+    text = page_text(built_html)
+    assert "{{" not in text and "}}" not in text
+    config = colab_notebooks.load_launch_config(ROOT)
+    assert f"from the {config.branch} branch" in text
+
+
 def make_commands(markdown: str) -> list[str]:
     """Return the ``make`` targets used in the bash code blocks of a Markdown text."""
     blocks = re.findall(r"```bash\n(.*?)```", markdown, re.S)
