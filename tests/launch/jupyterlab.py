@@ -154,8 +154,10 @@ class JupyterLab:
             pass
 
 
-# Settings of the test's own environment that must not leak into the server's.
-_NOT_INHERITED = ("JUPYTER", "MAKEFLAGS", "MFLAGS", "MAKELEVEL")
+# Jupyter settings of the test's own environment must not leak into the server's.
+# (MAKEFLAGS does pass through, so that `make lab` uses the venv of the make run
+# that started the tests, e.g. DEPS=latest.)
+_NOT_INHERITED = ("JUPYTER",)
 
 
 def jupyter_lab_in_home(server: JupyterLab, args: list[str]) -> list[str]:
