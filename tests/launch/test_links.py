@@ -52,7 +52,9 @@ def binder_target(url: str, config: LaunchConfig) -> Path:
     assert f"{parts.scheme}://{parts.netloc}" == config.binderhub_url
     assert parts.path == f"/v2/gh/{repo_prefix(config)}/{config.branch}", url
     (urlpath,) = parse_qs(parts.query)["urlpath"]
-    assert urlpath.startswith("lab/tree/"), f"{url} does not open JupyterLab (notebook_interface)"
+    # Binder's server is JupyterLab-only: the classic interface's tree/ path would 404.
+    assert config.notebook_interface == "jupyterlab"
+    assert urlpath.startswith("lab/tree/"), f"{url} does not open JupyterLab"
     return ROOT / unquote(urlpath.removeprefix("lab/tree/"))
 
 
