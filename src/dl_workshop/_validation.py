@@ -40,7 +40,6 @@ def as_array(x: Any, name: str, *, ndim: int | None = None, shape: str = "",
     shape for messages, e.g. "(n, d)".
     """
     dtype = _dtype_of(x)
-    expected = shape or (f"{ndim} dimensions" if ndim is not None else "")
     is_array = hasattr(x, "dtype")
     if kind == "float":
         if jnp.issubdtype(dtype, jnp.floating):
@@ -60,7 +59,8 @@ def as_array(x: Any, name: str, *, ndim: int | None = None, shape: str = "",
     else:  # pragma: no cover - programming error inside the library
         raise AssertionError(kind)
     if ndim is not None and out.ndim != ndim:
-        raise ValueError(f"{name} must have shape {expected}, got shape {out.shape}")
+        expected = f"shape {shape}" if shape else f"{ndim} dimensions"
+        raise ValueError(f"{name} must have {expected}, got shape {out.shape}")
     if out.size == 0:
         raise ValueError(f"{name} must not be empty, got shape {out.shape}")
     if kind == "float":
