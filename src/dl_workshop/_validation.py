@@ -41,6 +41,9 @@ def as_array(x: Any, name: str, *, ndim: int | None = None, shape: str = "",
     """
     dtype = _dtype_of(x)
     is_array = hasattr(x, "dtype")
+    if dtype == np.dtype(object) and isinstance(x, (list, tuple)):
+        raise TypeError(f"{name} must be an array, got a {type(x).__name__} that NumPy "
+                        f"cannot convert; build it with jnp.array(...)")
     if kind == "float":
         if jnp.issubdtype(dtype, jnp.floating):
             out = jnp.asarray(x)
