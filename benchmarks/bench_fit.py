@@ -28,7 +28,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 import jax  # noqa: E402
 import jax.numpy as jnp  # noqa: E402
-import numpy as np  # noqa: E402
 
 from dl_workshop import data, losses, models, optimizers, training  # noqa: E402
 
@@ -152,7 +151,8 @@ def main() -> None:
     if args.write:
         out = Path(__file__).with_name("results.md")
         out.write_text("# Benchmark: `fit` against a naive training loop\n\n"
-                       "Produced by `python benchmarks/bench_fit.py --write` (`make bench` prints it)."
+                       "Produced by `python benchmarks/bench_fit.py --write` "
+                       "(`make bench` prints it)."
                        "\n\n" + text, encoding="utf-8")
         print(f"wrote {out}")
     if min(r["ratio"] for r in rows) < TARGET:
