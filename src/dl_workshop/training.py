@@ -87,6 +87,10 @@ def _raise_if_not_finite(values: np.ndarray, start: int, what: str, lr: float) -
                                  f"learning_rate={lr!r}; try a smaller learning rate")
 
 
+def _join(chunks: list[jax.Array]) -> jax.Array:
+    return chunks[0] if len(chunks) == 1 else jnp.concatenate(chunks)
+
+
 def fit(model_apply: Callable[[Params, jax.Array], jax.Array],
         loss: Callable[[jax.Array, jax.Array], jax.Array], optimizer: Optimizer,
         params: Params, x: jax.Array, y: jax.Array, *, steps: int,
@@ -162,8 +166,7 @@ def fit(model_apply: Callable[[Params, jax.Array], jax.Array],
         raise FloatingPointError(f"params became NaN or inf in the update at step "
                                  f"{steps - 1} with learning_rate={lr!r}; try a smaller "
                                  f"learning rate")
-    return FitResult(params, jnp.concatenate(losses),
-                     jnp.concatenate(val_losses) if val_losses else None)
+    return FitResult(params, _join(losses), _join(val_losses) if val_losses else None)
 
 
 def accuracy(logits: jax.Array, targets: jax.Array) -> jax.Array:
