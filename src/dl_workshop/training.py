@@ -66,6 +66,10 @@ def _check_data(x: Any, y: Any, x_name: str, y_name: str) -> tuple[jax.Array, ja
     if y.ndim == 0 or y.shape[0] != x.shape[0]:
         raise ValueError(f"{y_name} must have one target per row of {x_name}: expected "
                          f"shape ({x.shape[0]},), got shape {y.shape}")
+    if y.ndim != 1:
+        raise ValueError(f"{y_name} must have shape ({x.shape[0]},), got shape {y.shape}; "
+                         f"a column of targets would broadcast against predictions of "
+                         f"shape (n,). Use {y_name}.reshape(-1)")
     return x, y
 
 

@@ -217,8 +217,8 @@ GD = optimizers.gradient_descent(0.1)
     ({"y": Y.at[3].set(jnp.inf)}, ValueError, r"y must contain only finite values"),
     ({"y": Y > 0}, TypeError, r"y must be a floating-point array \(float32\), got dtype bool"),
     ({"y": Y[:, None]}, ValueError,
-     r"targets has shape \(100, 1\) but predictions has shape \(100,\); they must match "
-     r"exactly; \(n,\) against \(n, 1\) would silently broadcast"),
+     r"y must have shape \(100,\), got shape \(100, 1\); a column of targets would "
+     r"broadcast against predictions of shape \(n,\). Use y.reshape\(-1\)"),
     ({"x_val": X}, ValueError,
      r"x_val and y_val must be given together, got x_val=an array and y_val=None"),
     ({"x_val": X[:, :1], "y_val": Y}, ValueError,
