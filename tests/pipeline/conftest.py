@@ -1,4 +1,4 @@
-"""Fixture: a scratch copy of the repository reduced to chapter 1."""
+"""Fixture: a scratch copy of the repository reduced to chapter 1 and the glossary."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from _scratch import ROOT, SKIP
 
 @pytest.fixture(scope="module")
 def one_chapter_book(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A scratch copy of the repository whose table of contents is chapter 1 alone."""
+    """A scratch copy of the repository whose table of contents is chapter 1 (and the glossary it links to)."""
     copy = tmp_path_factory.mktemp("book") / "repo"
     shutil.copytree(ROOT, copy, ignore=SKIP, symlinks=False)
     (copy / "_toc.yml").write_text(
@@ -23,5 +23,8 @@ def one_chapter_book(tmp_path_factory: pytest.TempPathFactory) -> Path:
         "    numbered: true\n"
         "    chapters:\n"
         "      - file: book/part1/01-neural-networks-from-scratch\n"
+        "  - caption: Appendix\n"
+        "    chapters:\n"
+        "      - file: book/appendix/glossary\n"
     )
     return copy
