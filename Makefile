@@ -20,11 +20,6 @@ BIN := $(VENV)/bin
 LOCK_HASH := $(shell cat requirements.lock pyproject.toml | sha256sum | cut -c1-16)
 STAMP := $(VENV)/.installed-$(LOCK_HASH)
 CHROMIUM ?= /usr/bin/chromium
-# The ipywidgets front end that the site serves itself (book/_ext/offline_assets.py),
-# from the npm registry at a pinned version, checked against the tarball's sha512.
-HTML_MANAGER := @jupyter-widgets/html-manager@1.0.15
-HTML_MANAGER_SHA512 := e6d841215eb298d8263d5387bf3c7e806cbc6522a649ace1b46c38fdce312435734611bd3d3790b118c5dc5513a29bc58bffd200178dcf5ca9e3b6c2ac9dc240
-SITE_ASSETS := .vendor/html-manager/embed.js
 PORT ?= 8000
 
 # Every command runs this checkout's library, whatever the venv was installed from.
@@ -37,8 +32,7 @@ export PIP_FIND_LINKS :=
 export PIP_EXTRA_INDEX_URL :=
 
 .PHONY: help venv book book-clean test test-unit test-notebooks test-faults \
-        test-figures test-launch test-site test-workflows serve bench lock pdf clean chromium \
-        site-assets
+        test-figures test-launch test-site test-workflows serve bench lock pdf clean chromium
 
 help:
 	@sed -n '2,12p' Makefile
@@ -61,22 +55,7 @@ chromium:
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else echo "Chromium is missing: run 'sudo apt-get install chromium' (Debian) first." >&2; exit 1; fi; }
 
-# Front-end files the offline site serves itself (MathJax comes from a Python package).
-site-assets: $(SITE_ASSETS)
-
-$(SITE_ASSETS):
-	@command -v npm >/dev/null || { \
-	  if [ "$$(id -u)" = 0 ]; then \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null; \
-	  else echo "npm is missing: run 'sudo apt-get install npm' (Debian) first." >&2; exit 1; fi; }
-	rm -rf .vendor/tmp && mkdir -p .vendor/tmp
-	cd .vendor/tmp && npm pack --silent $(HTML_MANAGER) >/dev/null
-	echo "$(HTML_MANAGER_SHA512)  $$(ls .vendor/tmp/*.tgz)" | sha512sum --check --quiet
-	tar -xzf .vendor/tmp/*.tgz -C .vendor/tmp --exclude='*.map' --exclude='*amd.js' package/dist
-	rm -rf $(dir $@) && mv .vendor/tmp/package/dist $(dir $@) && rm -rf .vendor/tmp
-	@test -s $@
-
-book: $(STAMP) $(SITE_ASSETS)
+book: $(STAMP)
 	$(BIN)/jupyter-book build . --builder html -W -n --keep-going
 	@echo "The book is built: open file://$(CURDIR)/_build/html/index.html (or run 'make serve')."
 
