@@ -20,6 +20,9 @@ BIN := $(VENV)/bin
 LOCK_HASH := $(shell cat requirements.lock pyproject.toml | sha256sum | cut -c1-16)
 STAMP := $(VENV)/.installed-$(LOCK_HASH)
 CHROMIUM ?= /usr/bin/chromium
+# Debian's TeX Live, enough for `make pdf` (XeLaTeX with the GNU FreeFont fonts).
+TEX_PACKAGES := texlive-latex-recommended texlive-latex-extra texlive-fonts-recommended \
+                texlive-xetex latexmk fonts-freefont-otf
 PORT ?= 8000
 
 # Every command runs this checkout's library, whatever the venv was installed from.
@@ -58,6 +61,19 @@ chromium:
 book: $(STAMP)
 	$(BIN)/jupyter-book build . --builder html -W -n --keep-going
 	@echo "The book is built: open file://$(CURDIR)/_build/html/index.html (or run 'make serve')."
+
+# The whole book as one PDF, through Jupyter Book's LaTeX builder (not part of `make test`).
+pdf: $(STAMP)
+	@missing=$$(dpkg-query -W -f='$${db:Status-Status} $${Package}\n' $(TEX_PACKAGES) 2>&1 | grep -v '^installed ' || true); \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	      --no-install-recommends $(TEX_PACKAGES) >/dev/null; \
+	  else echo "TeX Live is missing: run 'sudo apt-get install --no-install-recommends $(TEX_PACKAGES)' (Debian) first." >&2; exit 1; fi; \
+	fi
+	TEXINPUTS=":$(CURDIR)/book/_latex" $(BIN)/jupyter-book build . --builder pdflatex
+	@test -s _build/latex/book.pdf
+	@echo "The PDF is built: $(CURDIR)/_build/latex/book.pdf"
 
 book-clean:
 	rm -rf _build
