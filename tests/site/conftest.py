@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,7 +15,8 @@ from .pages import built_pages, toc_documents
 from .server import serve
 
 ROOT = Path(__file__).resolve().parents[2]
-HTML = ROOT / "_build" / "html"
+#: The built site (``make book``); another copy can be tested with SITE_HTML=path.
+HTML = Path(os.environ.get("SITE_HTML", ROOT / "_build" / "html"))
 
 
 @pytest.fixture(scope="session")

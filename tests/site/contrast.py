@@ -37,16 +37,14 @@ def css_rgb(colour: str) -> np.ndarray:
 def figure_contrast(png: bytes, ink_share: float = 0.005) -> tuple[float, float]:
     """How a picture of a figure reads: (background luminance, ink contrast ratio).
 
-    The background is the picture's most common colour; the ink is the
-    ``ink_share`` of pixels that differ most from it in luminance (axes, labels,
-    marks). A blank picture, or dark ink on a dark background, has a ratio near 1.
+    The background is the picture's most common colour. The ink is whichever end
+    of the luminance range, the darkest or the lightest ``ink_share`` of pixels,
+    stands out more from it (axes, labels, marks). A blank picture, or dark ink on
+    a dark background, has a ratio near 1.
     """
     pixels = np.asarray(Image.open(io.BytesIO(png)).convert("RGB")).reshape(-1, 3)
     colours, counts = np.unique(pixels, axis=0, return_counts=True)
     background = float(luminance(colours[counts.argmax()]))
-    values = luminance(pixels)
-    if background >= 0.5:
-        ink = float(np.quantile(values, ink_share))
-    else:
-        ink = float(np.quantile(values, 1 - ink_share))
-    return background, contrast_ratio(background, ink)
+    darkest, lightest = np.quantile(luminance(pixels), [ink_share, 1 - ink_share])
+    ratio = max(contrast_ratio(background, float(darkest)), contrast_ratio(background, float(lightest)))
+    return background, ratio

@@ -40,5 +40,5 @@ def broken_links(start_urls: list[str]) -> list[str]:
         if row["valid"] != "True":
             problems.append(f"{where}: {row['result']}")
         elif "Anchor" in row["warningstring"]:
-            problems.append(f"{where}: {row['warningstring']}")
+            problems.append(f"{where}: {row['warningstring'].split(' Available anchors')[0]}")
     return problems
