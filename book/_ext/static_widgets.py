@@ -6,7 +6,8 @@ myst-nb would load RequireJS and the widgets' JavaScript from public CDNs (so a
 reader offline gets an empty box) and draw sliders that move nothing, without
 accessible names. Instead:
 
-* no widget JavaScript is loaded (``nb_ipywidgets_js`` is emptied);
+* no widget JavaScript is loaded (``nb_ipywidgets_js`` is emptied), and the
+  widgets' saved state, which only that JavaScript reads, is left out of the page;
 * each widget output becomes a short note saying where the controls come alive,
   in the HTML and in the PDF (where the widget's text form would show otherwise).
 
@@ -22,6 +23,7 @@ from sphinx.config import Config
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 NOTE = (
     "Interactive controls appear here when you run this notebook live: "
     "in Binder, in Colab, or in Jupyter on your own machine."
@@ -50,7 +52,17 @@ def _no_widget_javascript(app: Sphinx, config: Config) -> None:
     ]
 
 
+def _drop_widget_state(
+    app: Sphinx, pagename: str, templatename: str, context: dict, doctree: object
+) -> None:
+    scripts = context.get("script_files")
+    if scripts is not None:
+        scripts[:] = [js for js in scripts if getattr(js, "attributes", {}).get("type") != WIDGET_STATE]
+
+
 def setup(app: Sphinx) -> dict:
     app.connect("config-inited", _no_widget_javascript)
+    # After myst-nb adds the state to the page (at the default priority, 500).
+    app.connect("html-page-context", _drop_widget_state, priority=900)
     app.add_post_transform(WidgetViewToNote)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

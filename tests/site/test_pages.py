@@ -59,3 +59,10 @@ def test_requests_to_the_network_are_caught(browser: Browser, site_url: str) -> 
     assert outcome == "blocked"
     assert log.blocked_requests == ["https://example.org/x.js"]
     assert any("example.org" in problem for problem in log.problems())
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_no_widget_is_left_for_javascript_the_site_does_not_load(html_dir, page: str) -> None:
+    """Widget outputs are shown as a note (book/_ext/static_widgets.py), not as inert data."""
+    html = (html_dir / page).read_text(encoding="utf-8")
+    assert "application/vnd.jupyter.widget-" not in html
