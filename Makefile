@@ -30,9 +30,9 @@ endif
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(LOCK_HASH)
 CHROMIUM ?= /usr/bin/chromium
-# Debian's TeX Live, enough for `make pdf` (XeLaTeX with the GNU FreeFont fonts).
+# Debian's TeX Live, enough for `make pdf` (XeLaTeX, GNU FreeFont fonts, xindy for the index).
 TEX_PACKAGES := texlive-latex-recommended texlive-latex-extra texlive-fonts-recommended \
-                texlive-xetex latexmk fonts-freefont-otf
+                texlive-xetex latexmk fonts-freefont-otf xindy
 PORT ?= 8000
 
 # Every command runs this checkout's library, whatever the venv was installed from.
