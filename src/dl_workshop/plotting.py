@@ -4,6 +4,15 @@ Every helper draws on an ``ax`` you pass in and returns it (no ``plt.show()``).
 Colours are the Okabe-Ito palette (colour-blind safe); figures have an opaque
 white background so they read as a light card on a dark page; ``savefig``
 writes byte-identical SVG and PNG files for identical inputs.
+
+Example:
+  >>> import matplotlib.pyplot as plt
+  >>> use_house_style()
+  >>> fig, ax = plt.subplots()
+  >>> ax = plot_data(ax, [0.0, 1.0, 2.0], [1.0, 2.9, 5.2])       # x (n,), y (n,)
+  >>> ax = plot_line(ax, w=2.0, b=1.0, x_range=(0.0, 2.0), label="y = 2x + 1")
+  >>> savefig(fig, "figures/example")  # doctest: +SKIP
+  ('figures/example.svg', 'figures/example.png')
 """
 
 from __future__ import annotations

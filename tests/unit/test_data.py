@@ -96,6 +96,12 @@ def test_split_partitions_the_rows_and_keeps_pairs():
     np.testing.assert_array_equal(train.x[:, 0] / 2, train.y)
 
 
+def test_split_works_under_jit():
+    split = jax.jit(train_test_split, static_argnums=2)
+    for a, b in zip(split(KEY, _indexed(10), 0.25), train_test_split(KEY, _indexed(10), 0.25)):
+        np.testing.assert_array_equal(a.y, b.y)
+
+
 def test_split_is_deterministic_per_key_and_shuffles():
     a, _ = train_test_split(KEY, _indexed(50))
     b, _ = train_test_split(KEY, _indexed(50))
@@ -120,6 +126,8 @@ def test_standardizer_matches_sklearn_standard_scaler():
 
 def test_standardize_single_row_and_jitted():
     s = fit_standardizer(X)
+    for a, b in zip(jax.jit(fit_standardizer)(X), s):
+        np.testing.assert_allclose(a, b, rtol=1e-6)
     np.testing.assert_allclose(standardize(X[:1], s), standardize(X, s)[:1], rtol=1e-6)
     np.testing.assert_allclose(jax.jit(standardize)(X, s), standardize(X, s), rtol=1e-6)
 

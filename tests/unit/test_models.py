@@ -31,6 +31,8 @@ def test_linear_init_shapes_and_determinism():
     params = linear_init(KEY, 3)
     assert params["w"].shape == (3,) and params["b"].shape == () and params["b"] == 0.0
     np.testing.assert_array_equal(linear_init(KEY, 3)["w"], params["w"])
+    np.testing.assert_allclose(jax.jit(linear_init, static_argnums=1)(KEY, 3)["w"],
+                               params["w"], rtol=1e-6)
     assert models.logistic_init is linear_init
 
 
@@ -71,6 +73,9 @@ def test_mlp_init_shapes_zero_biases_and_independent_layers():
     assert [(p["w"].shape, p["b"].shape) for p in params] == [
         ((3, 5), (5,)), ((5, 5), (5,)), ((5, 2), (2,))]
     assert all(float(jnp.abs(p["b"]).max()) == 0.0 for p in params)
+    jitted = jax.jit(mlp_init, static_argnums=1)(KEY, (3, 5, 5, 2))
+    for a, b in zip(jax.tree.leaves(jitted), jax.tree.leaves(params)):
+        np.testing.assert_allclose(a, b, rtol=1e-6)
     same_shape = mlp_init(KEY, [5, 5, 5])  # each layer has its own split of the key
     assert not np.allclose(same_shape[0]["w"], same_shape[1]["w"])
     np.testing.assert_array_equal(mlp_init(KEY, [3, 5, 5, 2])[1]["w"], params[1]["w"])

@@ -96,7 +96,8 @@ def test_update_is_jittable_and_batched_over_a_pytree():
 
 @pytest.mark.parametrize("call, error, message", [
     (lambda: gradient_descent(0.0), ValueError, r"learning_rate must be in \(0.0, inf\], got 0.0"),
-    (lambda: gradient_descent(-0.1), ValueError, r"learning_rate must be in \(0.0, inf\], got -0.1"),
+    (lambda: gradient_descent(-0.1), ValueError,
+     r"learning_rate must be in \(0.0, inf\], got -0.1"),
     (lambda: gradient_descent("0.1"), TypeError, r"learning_rate must be a real number, got str"),
     (lambda: gradient_descent(True), TypeError, r"learning_rate must be a real number, got bool"),
     (lambda: gradient_descent(float("nan")), ValueError, r"learning_rate must be finite, got nan"),

@@ -49,6 +49,12 @@ def test_other_optimizers_also_reach_least_squares(opt):
     np.testing.assert_allclose(got, lstsq(ds.x, ds.y), atol=2e-3)
 
 
+def test_python_numbers_in_params_are_fine():
+    result = fit(models.linear_apply, MSE, optimizers.adam(0.1), {"w": jnp.zeros(2), "b": 0.0},
+                 LINEAR_DATA.x, LINEAR_DATA.y, steps=5)
+    assert result.params["b"].dtype == jnp.float32 and result.params["b"].shape == ()
+
+
 def test_losses_and_params_match_a_hand_written_loop():
     x, y = LINEAR_DATA.x[:20], LINEAR_DATA.y[:20]
     x_val, y_val = LINEAR_DATA.x[20:30], LINEAR_DATA.y[20:30]
@@ -194,6 +200,9 @@ GD = optimizers.gradient_descent(0.1)
     ({"params": {"w": jnp.array([1.0, jnp.nan]), "b": 0.0}}, ValueError,
      r"params\['w'\] must contain only finite values, got 1 NaN/inf value\(s\) \(first at "
      r"index \(1,\)\)"),
+    ({"params": {"w": [0.0, 0.0], "b": 0.0}}, TypeError,
+     r"params\['w'\] must be an array, got a list that NumPy cannot convert; build it with "
+     r"jnp.array\(...\)"),
     ({"params": {"w": jnp.ones(2), "c": 0.0}}, TypeError,
      r"params must be a dict with keys \['b', 'w'\], got \['c', 'w'\]"),
     ({"params": {"w": jnp.ones(3), "b": 0.0}}, ValueError,
@@ -208,8 +217,8 @@ GD = optimizers.gradient_descent(0.1)
     ({"y": Y.at[3].set(jnp.inf)}, ValueError, r"y must contain only finite values"),
     ({"y": Y > 0}, TypeError, r"y must be a floating-point array \(float32\), got dtype bool"),
     ({"y": Y[:, None]}, ValueError,
-     r"targets has shape \(100, 1\) but predictions has shape \(100,\); they must match "
-     r"exactly; \(n,\) against \(n, 1\) would silently broadcast"),
+     r"y must have shape \(100,\), got shape \(100, 1\); a column of targets would "
+     r"broadcast against predictions of shape \(n,\). Use y.reshape\(-1\)"),
     ({"x_val": X}, ValueError,
      r"x_val and y_val must be given together, got x_val=an array and y_val=None"),
     ({"x_val": X[:, :1], "y_val": Y}, ValueError,

@@ -115,7 +115,8 @@ def check_derivative(fn: Callable[[float], Any]) -> bool:
         (2 * ws, "the derivative of (w - 3)**2 is 2 * (w - 3), not 2 * w"),
         ((ws - 3) ** 2 + 1, "that is f(w) itself; return its derivative"),
     ]
-    ok, hint = fb.diagnose(np.array(results), 2 * (ws - 3), mistakes, what=f"df(w) at w = {fb.fmt(ws)}")
+    ok, hint = fb.diagnose(np.array(results), 2 * (ws - 3), mistakes,
+                           what=f"df(w) at w = {fb.fmt(ws)}")
     return fb.verdict(ok, "f'(w) = 2 * (w - 3)." if ok else hint)
 
 
