@@ -1,6 +1,6 @@
-"""Two small fixes to the HTML that Jupyter Book's stack writes on every page.
+"""Small fixes to the HTML that Jupyter Book's stack writes.
 
-Each one otherwise puts an error in the browser console of every page:
+The first two otherwise put an error in the browser console of every page:
 
 * **Inline scripts written twice.** Sphinx 7.4 registers a script body added by an
   extension after the builder started (sphinx-thebe does so) under the file name
@@ -12,6 +12,13 @@ Each one otherwise puts an error in the browser console of every page:
   pydata-sphinx-theme starts from an empty mode and logs "Got invalid theme mode".
   We default to ``auto``: the reader's system preference, which the theme button
   can still change.
+
+The third is for screen readers, on pages with a bibliography:
+
+* **Bibliography entries as list items.** docutils writes citations as a
+  ``role="list"`` container of ``role="doc-biblioentry"`` entries. DPUB-ARIA 1.1
+  deprecated that role in favour of ``listitem``, and axe-core now reports such a
+  list as having no items (a critical violation). We write ``role="listitem"``.
 """
 
 from __future__ import annotations
@@ -41,8 +48,16 @@ def _name_inline_scripts_as_sphinx_does(
     ]
 
 
+def _bibliography_entries_as_list_items(
+    app: Sphinx, pagename: str, templatename: str, context: dict, doctree: object
+) -> None:
+    if "body" in context:
+        context["body"] = context["body"].replace('role="doc-biblioentry"', 'role="listitem"')
+
+
 def setup(app: Sphinx) -> dict:
     app.connect("config-inited", _default_colour_mode)
+    app.connect("html-page-context", _bibliography_entries_as_list_items)
     # After every extension's own handler (sphinx-thebe adds its script here, at 500).
     app.connect("env-before-read-docs", _name_inline_scripts_as_sphinx_does, priority=900)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -27,12 +27,16 @@ CHROMIUM_ARGS = [
     "--disable-quic",
 ]
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
-#: Resolves once MathJax (if the page loads it) has typeset everything, and the fonts are in.
+#: Resolves once MathJax (if the page loads it) has typeset everything and the fonts
+#: are in, or after 30 s (the math test then reports what is left untypeset).
 SETTLE_JS = """async () => {
-  if (window.MathJax && MathJax.startup && MathJax.startup.promise) {
-    await MathJax.startup.promise;
-  }
-  await document.fonts.ready;
+  const settled = (async () => {
+    if (window.MathJax && MathJax.startup && MathJax.startup.promise) {
+      await MathJax.startup.promise;
+    }
+    await document.fonts.ready;
+  })();
+  await Promise.race([settled, new Promise((resolve) => setTimeout(resolve, 30000))]);
 }"""
 
 

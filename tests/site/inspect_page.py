@@ -16,10 +16,12 @@ MATHJAX_PREFIX = "_static/mathjax/"
 
 IMAGES_JS = """async () => {
   const images = Array.from(document.images);
-  for (const image of images) {
-    if (image.loading === "lazy") image.scrollIntoView();
-  }
-  await Promise.all(images.map((image) => image.decode().catch(() => null)));
+  // Lazy images load only near the viewport: ask for every one, to check each one
+  // (and to count what a reader who scrolls through the whole page downloads).
+  for (const image of images) image.loading = "eager";
+  const timeout = new Promise((resolve) => setTimeout(resolve, 20000));
+  await Promise.race([
+    Promise.all(images.map((image) => image.decode().catch(() => null))), timeout]);
   return images.map((image) => [image.currentSrc || image.src || image.outerHTML, image.naturalWidth]);
 }"""
 
@@ -82,6 +84,7 @@ def inspect(browser: Browser, base_url: str, page_path: str) -> PageReport:
     report = PageReport(page_path)
     with open_page(browser, base_url + page_path) as (page, log):
         report.images = [tuple(item) for item in page.evaluate(IMAGES_JS)]
+        page.wait_for_load_state("networkidle")
         math = page.evaluate(MATH_JS)
         report.math_count = math["count"]
         report.mathjax_containers = math["containers"]
