@@ -4,6 +4,7 @@
 #   make test    build from clean, then run every check
 #   make serve   preview the built site on http://127.0.0.1:8000
 #   make bench   time dl_workshop.fit against a naive training loop
+#   make pdf     the whole book as one PDF, _build/latex/book.pdf (TeX Live)
 #
 # The first call creates .venv from requirements.lock; nothing else is needed
 # beyond python3 and make (and root, or a preinstalled Chromium, for the
@@ -48,7 +49,7 @@ export PIP_EXTRA_INDEX_URL :=
         test-figures test-launch test-site test-workflows serve bench lock pdf clean chromium
 
 help:
-	@sed -n '2,11p' Makefile
+	@sed -n '2,12p' Makefile
 
 $(STAMP):
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
