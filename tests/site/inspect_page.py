@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Browser, Error, Page
+from playwright.sync_api import Browser, Error, Page, Response
 
 from .browser import open_page
 
@@ -84,7 +84,6 @@ def inspect(browser: Browser, base_url: str, page_path: str) -> PageReport:
     report = PageReport(page_path)
     with open_page(browser, base_url + page_path) as (page, log):
         report.images = [tuple(item) for item in page.evaluate(IMAGES_JS)]
-        page.wait_for_load_state("networkidle")
         math = page.evaluate(MATH_JS)
         report.math_count = math["count"]
         report.mathjax_containers = math["containers"]
@@ -114,7 +113,7 @@ def blocking_violations(page: Page, rules: list[str] | None = None) -> list[dict
     ]
 
 
-def _transfer(base_url: str, response) -> Transfer:
+def _transfer(base_url: str, response: Response) -> Transfer:
     path = response.url.removeprefix(base_url).split("?")[0]
     try:
         sizes = response.request.sizes()
