@@ -6,6 +6,7 @@ from pathlib import Path
 
 from .conftest import all_pages
 from .linkcheck import broken_links
+from .server import serve
 
 
 def test_no_broken_internal_links_or_anchors(site_url: str) -> None:
@@ -15,8 +16,6 @@ def test_no_broken_internal_links_or_anchors(site_url: str) -> None:
 
 def test_the_link_checker_catches_broken_links_and_anchors(tmp_path: Path) -> None:
     """The check itself: a page with a dead link and a dead anchor fails it."""
-    from .server import serve
-
     site = tmp_path / "site"
     site.mkdir()
     (site / "index.html").write_text(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from bs4 import BeautifulSoup
 from playwright.sync_api import Browser
 
 from .browser import open_page
@@ -66,3 +67,22 @@ def test_no_widget_is_left_for_javascript_the_site_does_not_load(html_dir, page:
     """Widget outputs are shown as a note (book/_ext/static_widgets.py), not as inert data."""
     html = (html_dir / page).read_text(encoding="utf-8")
     assert "application/vnd.jupyter.widget-" not in html
+
+
+#: Elements whose URL the browser fetches by itself, and the attribute that holds it.
+LOADS = {"script": "src", "link": "href", "img": "src", "iframe": "src", "source": "src",
+         "video": "src", "audio": "src", "embed": "src", "object": "data"}
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_no_asset_is_loaded_from_another_host(html_dir, page: str) -> None:
+    """Not even one fetched only on some interaction: every script, style and image is ours."""
+    soup = BeautifulSoup((html_dir / page).read_text(encoding="utf-8"), "html.parser")
+    remote = [
+        f"<{tag.name} {attribute}={tag[attribute]}>"
+        for name, attribute in LOADS.items()
+        for tag in soup.find_all(name, attrs={attribute: True})
+        if tag[attribute].startswith(("http:", "https:", "//"))
+        and not (name == "link" and "canonical" in tag.get("rel", []))
+    ]
+    assert not remote, f"{page} loads from other hosts: {remote}"
