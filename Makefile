@@ -4,6 +4,7 @@
 #   make test    build from clean, then run every check
 #   make serve   preview the built site on http://127.0.0.1:8000
 #   make bench   time dl_workshop.fit against a naive training loop
+#   make pdf     the whole book as one PDF, _build/latex/book.pdf (TeX Live)
 #   make lab     open the chapters as notebooks in JupyterLab (as Binder does)
 #
 # The first call creates .venv from requirements.lock; nothing else is needed
@@ -31,6 +32,9 @@ endif
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(LOCK_HASH)
 CHROMIUM ?= /usr/bin/chromium
+# Debian's TeX Live, enough for `make pdf` (XeLaTeX, GNU FreeFont fonts, xindy for the index).
+TEX_PACKAGES := texlive-latex-recommended texlive-latex-extra texlive-fonts-recommended \
+                texlive-xetex latexmk fonts-freefont-otf xindy
 PORT ?= 8000
 
 # Every command runs this checkout's library, whatever the venv was installed from.
@@ -72,6 +76,19 @@ book: $(STAMP)
 	mkdir -p _build
 	$(BIN)/jupyter-book build . --builder html -W -n --keep-going 2>&1 | tee _build/build.log
 	@echo "The book is built: open file://$(CURDIR)/_build/html/index.html (or run 'make serve')."
+
+# The whole book as one PDF, through Jupyter Book's LaTeX builder (not part of `make test`).
+pdf: $(STAMP)
+	@missing=$$(dpkg-query -W -f='$${db:Status-Status} $${Package}\n' $(TEX_PACKAGES) 2>&1 | grep -v '^installed ' || true); \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	      --no-install-recommends $(TEX_PACKAGES) >/dev/null; \
+	  else echo "TeX Live is missing: run 'sudo apt-get install --no-install-recommends $(TEX_PACKAGES)' (Debian) first." >&2; exit 1; fi; \
+	fi
+	TEXINPUTS=":$(CURDIR)/book/_latex" $(BIN)/jupyter-book build . --builder pdflatex
+	@test -s _build/latex/book.pdf
+	@echo "The PDF is built: $(CURDIR)/_build/latex/book.pdf"
 
 book-clean:
 	rm -rf _build

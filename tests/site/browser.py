@@ -1,0 +1,117 @@
+"""Open pages of the served site in headless Debian Chromium, offline.
+
+Every request to a host other than this machine is aborted and recorded, so a
+page that would need the internet fails the tests instead of quietly working on
+a connected machine.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from playwright.sync_api import Browser, ConsoleMessage, Page, Playwright, Request, Response, Route
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--headless",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+    "--disable-quic",
+]
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
+#: Resolves once MathJax (if the page loads it) has typeset everything and the fonts
+#: are in, or after 30 s (the math test then reports what is left untypeset).
+SETTLE_JS = """async () => {
+  const settled = (async () => {
+    if (window.MathJax && MathJax.startup && MathJax.startup.promise) {
+      await MathJax.startup.promise;
+    }
+    await document.fonts.ready;
+  })();
+  await Promise.race([settled, new Promise((resolve) => setTimeout(resolve, 30000))]);
+}"""
+
+
+def launch(playwright: Playwright) -> Browser:
+    """Debian's Chromium, headless (Playwright never downloads a browser here)."""
+    return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+
+
+@dataclass
+class PageLog:
+    """What went wrong, or over the wire, while a page loaded."""
+
+    console_errors: list[str] = field(default_factory=list)
+    failed_requests: list[str] = field(default_factory=list)
+    blocked_requests: list[str] = field(default_factory=list)
+    responses: list[Response] = field(default_factory=list)
+
+    def problems(self) -> list[str]:
+        """Everything that should not happen on a healthy offline page."""
+        return (
+            [f"request to the network (blocked): {url}" for url in self.blocked_requests]
+            + [f"failed request: {item}" for item in self.failed_requests]
+            + [f"console error: {item}" for item in self.console_errors]
+        )
+
+
+def is_local(url: str) -> bool:
+    """Whether loading ``url`` stays on this machine (or in the page itself)."""
+    parts = urlsplit(url)
+    return parts.scheme in {"data", "blob", "about"} or parts.hostname in LOCAL_HOSTS
+
+
+@contextmanager
+def open_page(
+    browser: Browser, url: str, *, color_scheme: str = "light", settle: bool = True
+) -> Iterator[tuple[Page, PageLog]]:
+    """Load ``url`` in a fresh browser context with the network cut off.
+
+    The context has an empty cache, so the responses logged are everything the
+    page transfers. Waits until the network is idle and MathJax has finished.
+    """
+    context = browser.new_context(color_scheme=color_scheme, viewport={"width": 1280, "height": 900})
+    log = PageLog()
+
+    def only_local(route: Route, request: Request) -> None:
+        if is_local(request.url):
+            route.continue_()
+        else:
+            log.blocked_requests.append(request.url)
+            route.abort("blockedbyclient")
+
+    def on_failed(request: Request) -> None:
+        if request.url not in log.blocked_requests:
+            log.failed_requests.append(f"{request.url} ({request.failure})")
+
+    def on_response(response: Response) -> None:
+        log.responses.append(response)
+        if response.status >= 400:
+            log.failed_requests.append(f"{response.url} (HTTP {response.status})")
+
+    def on_console(message: ConsoleMessage) -> None:
+        if message.type == "error":
+            log.console_errors.append(f"{message.text} at {message.location.get('url', '?')}")
+
+    try:
+        context.route("**/*", only_local)
+        page = context.new_page()
+        page.on("requestfailed", on_failed)
+        page.on("response", on_response)
+        page.on("console", on_console)
+        page.on("pageerror", lambda error: log.console_errors.append(f"uncaught: {error}"))
+        page.goto(url, wait_until="load")
+        if settle:
+            page.wait_for_load_state("networkidle")
+            page.evaluate(SETTLE_JS)
+        yield page, log
+    finally:
+        context.close()
