@@ -14,10 +14,20 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
 PYTHON ?= python3
+# DEPS=lock (default) installs exactly requirements.lock; DEPS=latest installs the
+# newest releases allowed by pyproject.toml into a separate venv (weekly CI job).
+DEPS ?= lock
+ifeq ($(DEPS),latest)
+VENV ?= .venv-latest
+INSTALL_DEPS = $(BIN)/python -m pip install --quiet --upgrade ".[book,test]"
+LOCK_HASH := latest
+else
 VENV ?= .venv
-BIN := $(VENV)/bin
+INSTALL_DEPS = $(BIN)/python -m pip install --quiet --require-hashes --no-deps -r requirements.lock
 # The venv is (re)installed whenever the lock or pyproject.toml changes.
 LOCK_HASH := $(shell cat requirements.lock pyproject.toml | sha256sum | cut -c1-16)
+endif
+BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(LOCK_HASH)
 CHROMIUM ?= /usr/bin/chromium
 PORT ?= 8000
@@ -31,7 +41,7 @@ export PYDEVD_DISABLE_FILE_VALIDATION := 1
 export PIP_FIND_LINKS :=
 export PIP_EXTRA_INDEX_URL :=
 
-.PHONY: help venv book book-clean test test-unit test-notebooks test-faults \
+.PHONY: help venv book book-clean test test-unit test-notebooks test-pipeline \
         test-figures test-launch test-site test-workflows serve bench lock pdf clean chromium
 
 help:
@@ -40,7 +50,7 @@ help:
 $(STAMP):
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade "pip>=24"
-	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r requirements.lock
+	$(INSTALL_DEPS)
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null
 	rm -f $(VENV)/.installed-*
@@ -55,8 +65,11 @@ chromium:
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else echo "Chromium is missing: run 'sudo apt-get install chromium' (Debian) first." >&2; exit 1; fi; }
 
+# Warnings are errors (-W -n), a raising cell is an error (nb_execution_raise_on_error),
+# and pipefail keeps jupyter-book's exit status through the tee.
 book: $(STAMP)
-	$(BIN)/jupyter-book build . --builder html -W -n --keep-going
+	mkdir -p _build
+	$(BIN)/jupyter-book build . --builder html -W -n --keep-going 2>&1 | tee _build/build.log
 	@echo "The book is built: open file://$(CURDIR)/_build/html/index.html (or run 'make serve')."
 
 book-clean:
@@ -64,18 +77,18 @@ book-clean:
 
 test: $(STAMP) chromium book-clean
 	$(MAKE) book
-	$(MAKE) test-unit test-notebooks test-faults test-figures test-launch test-site test-workflows
+	$(MAKE) test-unit test-notebooks test-pipeline test-figures test-launch test-site test-workflows
 
 test-unit: $(STAMP)
 	$(BIN)/python -m pytest tests/unit
 
 test-notebooks: $(STAMP)
-	$(BIN)/python -m pytest -p tests.nbval_cwd --nbval --nbval-current-env \
+	$(BIN)/python -m pytest -p tests.nbval_build --nbval --nbval-current-env \
 	  --nbval-sanitize-with tests/nbval_sanitize.cfg -o filterwarnings= \
 	  _build/jupyter_execute
 
-test-faults: $(STAMP)
-	$(BIN)/python -m pytest tests/faults
+test-pipeline: $(STAMP)
+	$(BIN)/python -m pytest tests/pipeline
 
 test-figures: $(STAMP)
 	$(BIN)/python -m pytest tests/figures

@@ -1,0 +1,154 @@
+"""Models: ``init(key, ...) -> params`` and ``apply(params, x) -> predictions``.
+
+Params are plain pytrees: a dict ``{"w": (d,), "b": ()}`` for the linear and
+logistic models, a list of ``{"w": (m, k), "b": (k,)}`` dicts for the MLP.
+Inputs ``x`` always have shape (n, d).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any, NamedTuple
+
+import jax
+import jax.numpy as jnp
+
+from dl_workshop import _validation as v
+
+__all__ = [
+    "Model", "linear_init", "linear_apply", "logistic_init", "logistic_apply",
+    "logistic_predict_proba", "mlp_init", "mlp_apply", "linear", "logistic", "mlp",
+]
+
+Params = Any  # a pytree of jax arrays
+
+
+class Model(NamedTuple):
+    """A model as a pair of pure functions."""
+
+    init: Callable[..., Params]
+    apply: Callable[..., jax.Array]
+
+
+def _check_layer(layer: Any, name: str, w_ndim: int) -> tuple[jax.Array, jax.Array]:
+    """Check one ``{"w", "b"}`` dict; return its arrays."""
+    if not isinstance(layer, dict) or set(layer) != {"w", "b"}:
+        got = sorted(layer) if isinstance(layer, dict) else type(layer).__name__
+        raise TypeError(f"{name} must be a dict with keys ['b', 'w'], got {got}")
+    shapes = {1: ("(d,)", "()"), 2: ("(m, k)", "(k,)")}[w_ndim]
+    w = v.as_array(layer["w"], f"{name}['w']", ndim=w_ndim, shape=shapes[0])
+    b = v.as_array(layer["b"], f"{name}['b']", ndim=w_ndim - 1, shape=shapes[1])
+    return w, b
+
+
+def _check_x(x: Any, d: int) -> jax.Array:
+    x = v.as_array(x, "x", ndim=2, shape=f"(n, {d})")
+    if x.shape[1] != d:
+        raise ValueError(f"x must have shape (n, {d}) to match the weights, "
+                         f"got shape {x.shape}")
+    return x
+
+
+def linear_init(key: jax.Array, n_features: int) -> Params:
+    """Initial linear-model params: ``w ~ N(0, 1 / n_features)`` (d,), ``b = 0`` ().
+
+    Example:
+      >>> params = linear_init(jax.random.key(0), 3)
+      >>> params["w"].shape, params["b"].shape
+      ((3,), ())
+    """
+    v.check_key(key)
+    d = v.check_int(n_features, "n_features")
+    return {"w": jax.random.normal(key, (d,)) / jnp.sqrt(d), "b": jnp.zeros(())}
+
+
+def linear_apply(params: Params, x: jax.Array) -> jax.Array:
+    """Predictions ``x @ w + b`` of shape (n,) for ``x`` of shape (n, d).
+
+    Example:
+      >>> linear_apply({"w": jnp.array([2.0]), "b": jnp.array(-1.0)}, jnp.array([[3.0]]))
+      Array([5.], dtype=float32)
+    """
+    w, b = _check_layer(params, "params", w_ndim=1)
+    return _check_x(x, w.shape[0]) @ w + b
+
+
+logistic_init = linear_init
+
+
+def logistic_apply(params: Params, x: jax.Array) -> jax.Array:
+    """Logits ``x @ w + b`` of shape (n,); ``sigmoid(logits)`` is P(y = 1).
+
+    Same params as :func:`linear_apply`; pass the logits to
+    ``losses.binary_cross_entropy``.
+    """
+    return linear_apply(params, x)
+
+
+def logistic_predict_proba(params: Params, x: jax.Array) -> jax.Array:
+    """Probabilities ``sigmoid(x @ w + b)`` of class 1, shape (n,).
+
+    Example:
+      >>> logistic_predict_proba({"w": jnp.array([1.0]), "b": jnp.array(0.0)},
+      ...                        jnp.array([[0.0]]))
+      Array([0.5], dtype=float32)
+    """
+    return jax.nn.sigmoid(logistic_apply(params, x))
+
+
+def mlp_init(key: jax.Array, sizes: Sequence[int]) -> list[Params]:
+    """He (Kaiming) normal init for an MLP with layer widths ``sizes``.
+
+    ``sizes = [d, h1, ..., out]``; layer i gets ``w ~ N(0, 2 / fan_in)`` of
+    shape (sizes[i], sizes[i+1]) from its own split of ``key``, and ``b = 0``.
+
+    Example:
+      >>> params = mlp_init(jax.random.key(0), [30, 16, 1])
+      >>> [(p["w"].shape, p["b"].shape) for p in params]
+      [((30, 16), (16,)), ((16, 1), (1,))]
+    """
+    v.check_key(key)
+    if isinstance(sizes, (str, bytes)) or not isinstance(sizes, Sequence) or len(sizes) < 2:
+        raise ValueError(f"sizes must be a list of at least two layer widths such as "
+                         f"[d, hidden, out], got {sizes!r}")
+    sizes = [v.check_int(s, f"sizes[{i}]") for i, s in enumerate(sizes)]
+    keys = jax.random.split(key, len(sizes) - 1)
+    return [{"w": jax.random.normal(k, (m, n)) * jnp.sqrt(2.0 / m), "b": jnp.zeros((n,))}
+            for k, m, n in zip(keys, sizes[:-1], sizes[1:])]
+
+
+def mlp_apply(params: list[Params], x: jax.Array,
+              activation: Callable[[jax.Array], jax.Array] = jax.nn.relu) -> jax.Array:
+    """Raw outputs (logits) of shape (n, sizes[-1]) for ``x`` of shape (n, d).
+
+    Every layer but the last is followed by ``activation``. For a binary
+    classifier with one output unit, take ``mlp_apply(params, x)[:, 0]``.
+
+    Example:
+      >>> params = mlp_init(jax.random.key(0), [3, 4, 2])
+      >>> mlp_apply(params, jnp.ones((5, 3))).shape
+      (5, 2)
+    """
+    if not isinstance(params, (list, tuple)) or not params:
+        raise TypeError(f"params must be a non-empty list of {{'w', 'b'}} dicts (one per "
+                        f"layer, from mlp_init), got {type(params).__name__}")
+    layers = [_check_layer(p, f"params[{i}]", w_ndim=2) for i, p in enumerate(params)]
+    for i, (w, b) in enumerate(layers):
+        if b.shape != (w.shape[1],):
+            raise ValueError(f"params[{i}]['b'] must have shape ({w.shape[1]},) to match "
+                             f"params[{i}]['w'] of shape {w.shape}, got shape {b.shape}")
+        if i and w.shape[0] != layers[i - 1][0].shape[1]:
+            raise ValueError(f"params[{i}]['w'] must have {layers[i - 1][0].shape[1]} rows "
+                             f"to follow params[{i - 1}]['w'] of shape "
+                             f"{layers[i - 1][0].shape}, got shape {w.shape}")
+    h = _check_x(x, layers[0][0].shape[0])
+    for i, (w, b) in enumerate(layers):
+        h = h @ w + b[None, :]
+        if i < len(layers) - 1:
+            h = activation(h)
+    return h
+
+
+linear = Model(linear_init, linear_apply)
+logistic = Model(logistic_init, logistic_apply)
+mlp = Model(mlp_init, mlp_apply)

@@ -1,0 +1,36 @@
+"""The jupyter-cache folder is keyed on the library sources and the lock."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+
+from _scratch import ROOT
+
+sys.path.insert(0, str(ROOT / "book" / "_ext"))
+from cache_key import source_fingerprint  # noqa: E402
+
+
+def scratch(tmp_path: Path) -> Path:
+    for name in ("requirements.lock", "pyproject.toml"):
+        shutil.copy(ROOT / name, tmp_path / name)
+    shutil.copytree(ROOT / "src", tmp_path / "src", ignore=shutil.ignore_patterns("__pycache__"))
+    return tmp_path
+
+
+def test_fingerprint_is_stable(tmp_path: Path) -> None:
+    repo = scratch(tmp_path)
+    assert source_fingerprint(repo) == source_fingerprint(repo) == source_fingerprint(ROOT)
+
+
+def test_fingerprint_follows_library_and_lock(tmp_path: Path) -> None:
+    repo = scratch(tmp_path)
+    original = source_fingerprint(repo)
+    losses = repo / "src" / "dl_workshop" / "losses.py"
+    losses.write_text(losses.read_text() + "\n# a change\n")
+    after_library = source_fingerprint(repo)
+    lock = repo / "requirements.lock"
+    lock.write_text(lock.read_text() + "\n# a change\n")
+    after_lock = source_fingerprint(repo)
+    assert len({original, after_library, after_lock}) == 3

@@ -1,0 +1,44 @@
+"""The built site has a page for every _toc.yml entry, and the build logged no warnings."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import yaml
+
+from _scratch import ROOT
+
+HTML = ROOT / "_build" / "html"
+
+
+def toc_files(node: object) -> Iterator[str]:
+    """Every `root`/`file` entry of a jb-book table of contents, at any depth."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key in {"root", "file"}:
+                yield str(value)
+            else:
+                yield from toc_files(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from toc_files(item)
+
+
+def test_toc_lists_chapters() -> None:
+    entries = list(toc_files(yaml.safe_load((ROOT / "_toc.yml").read_text())))
+    assert "book/part1/01-neural-networks-from-scratch" in entries
+
+
+def test_every_toc_entry_has_a_page() -> None:
+    entries = list(toc_files(yaml.safe_load((ROOT / "_toc.yml").read_text())))
+    missing = [entry for entry in entries if not (HTML / f"{entry}.html").is_file()]
+    assert not missing, f"no built page for {missing}"
+
+
+def test_build_logged_no_warnings() -> None:
+    log = (ROOT / "_build" / "build.log").read_text()
+    assert "build succeeded" in log
+    warnings = [line for line in log.splitlines() if re.search(r"WARNING: ", line)]
+    assert not warnings, "\n".join(warnings)
