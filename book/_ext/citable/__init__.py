@@ -9,6 +9,7 @@
 - The version (``pyproject.toml``) and licences (``CITATION.cff``) appear in every
   page's footer and as the MyST substitution ``{{ book_version }}``.
 - Figures get a light card in the theme's dark mode (``static/citable.css``).
+- References can use ``bibtex_reference_style: author_year_round`` (``refstyle.py``).
 """
 
 from __future__ import annotations
@@ -26,8 +27,9 @@ from sphinx.util.docutils import SphinxDirective
 
 from .bookinfo import load_book_info, version_problems
 from .cite import book_bibtex, book_citation_text, figure_bibtex, figure_citation_text
-from .figures import FigureRecord, export_figures, notebook_bundles, record_figure
+from .figures import FigureRecord, export_figures, record_figure
 from .gallery import figure_views, render_gallery
+from .refstyle import register as register_reference_style
 
 logger = logging.getLogger(__name__)
 HERE = Path(__file__).resolve().parent
@@ -55,7 +57,7 @@ class BookCitation(SphinxDirective):
         info = self.env.app.citable_info  # type: ignore[attr-defined]
         text, bibtex = book_citation_text(info), book_bibtex(info)
         return [nodes.literal_block(text, text, language="text", classes=["citable-citation"]),
-                nodes.literal_block(bibtex, bibtex, language="bibtex")]
+                nodes.literal_block(bibtex, bibtex, language="bibtex", classes=["citable-citation"])]
 
 
 def _configure(app: Sphinx, config: Config) -> None:
@@ -98,19 +100,19 @@ def _merge(app: Sphinx, env: BuildEnvironment, docnames: set[str], other: BuildE
 def _collect(app: Sphinx, doctree: nodes.document) -> None:
     """Record each figure of the page just read, warning about anything it lacks."""
     env = app.env
-    figures = list(doctree.findall(nodes.figure))
-    notebook = Path(env.mystnb_config.output_folder) / f"{env.docname}.ipynb"  # type: ignore[attr-defined]
-    bundles = notebook_bundles(notebook) if figures and notebook.is_file() else {}
-    records: list[FigureRecord] = []
-    for figure in figures:
+    records: dict[str, FigureRecord] = {}
+    for figure in doctree.findall(nodes.figure):
         figure["classes"].append("citable-figure")
-        record, problem = record_figure(figure, env.docname, Path(app.srcdir), bundles)
+        record, problem = record_figure(figure, env.docname, Path(app.srcdir))
+        if record is not None and record.name in records:
+            record, problem = None, (f"{record.name} appears twice on the page (a cell that ends "
+                                     "with `fig` shows the figure twice: end it with `fig;`)")
         if record is None:
             logger.warning(problem, location=figure, type="citable", subtype="figure")
         else:
-            records.append(record)
+            records[record.name] = record
     if records:
-        env.citable_figures[env.docname] = records  # type: ignore[attr-defined]
+        env.citable_figures[env.docname] = list(records.values())  # type: ignore[attr-defined]
 
 
 def _all_records(env: BuildEnvironment) -> list[FigureRecord]:
@@ -132,10 +134,8 @@ def _export(app: Sphinx, env: BuildEnvironment) -> None:
     if app.builder.format != "html":
         return
     try:
-        app.citable_exported = export_figures(  # type: ignore[attr-defined]
-            _all_records(env), Path(env.mystnb_config.output_folder),  # type: ignore[attr-defined]
-            Path(app.srcdir), Path(app.outdir))
-    except LookupError as exc:
+        app.citable_exported = export_figures(_all_records(env), Path(app.outdir))  # type: ignore[attr-defined]
+    except FileNotFoundError as exc:
         logger.warning(str(exc), type="citable", subtype="export")
 
 
@@ -198,6 +198,7 @@ def _write_manifest(app: Sphinx, exception: Exception | None) -> None:
 
 
 def setup(app: Sphinx) -> dict:
+    register_reference_style()
     app.add_node(figure_gallery)
     app.add_directive("figure-gallery", FigureGallery)
     app.add_directive("book-citation", BookCitation)
