@@ -21,9 +21,10 @@ from _figsite import ROOT, book_version, png_dpi
 
 sys.path.insert(0, str(ROOT / "book" / "_ext"))
 from citable.bookinfo import load_book_info, version_problems  # noqa: E402
-from citable.cite import FigureCitation, bibtex_escape, figure_bibtex, figure_citation_text  # noqa: E402
-from citable.figures import (PNG, SVG, FigureRecord, caption_to_latex, export_figures,  # noqa: E402
-                             record_figure)
+from citable.cite import (FigureCitation, bibtex_escape, figure_bibtex,  # noqa: E402
+                          figure_citation_text)
+from citable.figures import (PNG, SVG, FigureRecord, caption_to_latex,  # noqa: E402
+                             caption_to_text, export_figures, record_figure)
 
 
 def cell_figure(name: str | None = "fig-demo", caption: str | None = "A demo.",
@@ -116,17 +117,19 @@ def test_export_writes_stable_paths_removes_stale_files_and_repeats_exactly(tmp_
     assert {p: p.read_bytes() for p in (out / "figures").rglob("*.png")} == first
 
 
-def test_caption_for_bibtex_escapes_tex_and_keeps_math() -> None:
+def test_captions_for_citations_escape_tex_and_keep_math() -> None:
     caption = nodes.caption("", "", nodes.Text("Loss of 50% & more for "),
                             nodes.math("", r"\hat{y}"), nodes.Text(" in step_1."))
     assert caption_to_latex(caption) == r"Loss of 50\% \& more for $\hat{y}$ in step\_1."
+    assert caption_to_text(caption) == r"Loss of 50% & more for $\hat{y}$ in step_1."
     assert bibtex_escape(r"a{b}~c\d") == r"a\{b\}\~{}c\textbackslash{}d"
 
 
 def test_figure_citations_parse_as_bibtex_and_read_as_a_sentence() -> None:
     info = load_book_info(ROOT)
     fig = FigureCitation(name="fig-demo", number="4.2", caption="Loss of 50% & more",
-                         caption_latex=r"Loss of 50\% \& more", url="https://example.org/g#fig-demo")
+                         caption_latex=r"Loss of 50\% \& more",
+                         url="https://example.org/g#fig-demo")
     (key, entry), = parse_string(figure_bibtex(info, fig), "bibtex").entries.items()
     assert key == f"{info.bibtex_key}-fig-demo"
     assert entry.fields["title"] == r"{Figure 4.2: Loss of 50\% \& more.}"

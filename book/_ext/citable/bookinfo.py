@@ -79,7 +79,8 @@ def _license(spdx: str, where: str) -> License:
     try:
         return LICENSES[spdx]
     except KeyError:
-        raise ValueError(f"{where}: unknown licence {spdx!r}; expected one of {sorted(LICENSES)}") from None
+        raise ValueError(f"{where}: unknown licence {spdx!r}; "
+                         f"expected one of {sorted(LICENSES)}") from None
 
 
 def read_version(root: Path) -> str:
@@ -116,11 +117,13 @@ def load_book_info(root: Path) -> BookInfo:
         repository=cff["repository-code"],
         content_license=content,
         code_license=_license(others[0], f"{cff_path}: license"),
-        cff_versions=tuple(str(v) for v in (cff.get("version"), book.get("version")) if v is not None),
+        cff_versions=tuple(str(v) for v in (cff.get("version"), book.get("version"))
+                           if v is not None),
     )
 
 
 def version_problems(info: BookInfo) -> list[str]:
     """Messages for every version in CITATION.cff that differs from pyproject.toml."""
     return [f"CITATION.cff says version {v!r} but pyproject.toml says {info.version!r}: "
-            f"update the version fields in CITATION.cff" for v in info.cff_versions if v != info.version]
+            "update the version fields in CITATION.cff"
+            for v in info.cff_versions if v != info.version]

@@ -54,6 +54,15 @@ class ExportedFigure:
     sha256: dict[str, str]
 
 
+def caption_to_text(node: nodes.Node) -> str:
+    """Caption as plain text, inline math kept as ``$...$`` so it stays readable."""
+    if isinstance(node, nodes.math):
+        return f"${node.astext()}$"
+    if isinstance(node, nodes.Text):
+        return node.astext()
+    return "".join(caption_to_text(child) for child in node.children)
+
+
 def caption_to_latex(node: nodes.Node) -> str:
     """Caption text for BibTeX: special characters escaped, inline math kept as ``$...$``."""
     if isinstance(node, nodes.math):
@@ -82,7 +91,8 @@ def figure_problems(figure: nodes.figure) -> list[str]:
     label = names[0] if names else "a figure"
     problems = []
     if not names:
-        problems.append("a figure has no name: give it a stable one, e.g. mystnb.figure.name: fig-topic")
+        problems.append("a figure has no name: give it a stable one "
+                        "(mystnb.figure.name: fig-topic)")
     elif not NAME_PATTERN.fullmatch(names[0]):
         problems.append(f"figure name {names[0]!r} must look like fig-short-topic "
                         "(lower-case words joined by hyphens): it becomes a file name and URL")

@@ -17,7 +17,8 @@ from sphinx.util.osutil import relative_uri
 
 from .bookinfo import BookInfo
 from .cite import FigureCitation, figure_bibtex, figure_citation_text
-from .figures import ExportedFigure, FigureRecord, caption_to_latex
+from .collect import build_state, env_data
+from .figures import ExportedFigure, FigureRecord, caption_to_latex, caption_to_text
 
 logger = logging.getLogger(__name__)
 
@@ -31,10 +32,6 @@ class FigureView:
     caption: nodes.caption  # resolved, from the chapter's own doctree
     citation: FigureCitation
     chapter_title: str
-
-    @property
-    def caption_text(self) -> str:
-        return " ".join(self.caption.astext().split())
 
 
 def doc_order(app: Sphinx) -> list[str]:
@@ -54,11 +51,11 @@ def doc_order(app: Sphinx) -> list[str]:
 
 def figure_views(app: Sphinx, gallery_doc: str) -> list[FigureView]:
     """Every recorded figure in book order, numbered and with its resolved caption."""
-    env, info = app.env, app.citable_info  # type: ignore[attr-defined]
+    env, info = app.env, build_state(app).info
     order = {doc: i for i, doc in enumerate(doc_order(app))}
     gallery_url = info.url + app.builder.get_target_uri(gallery_doc)
     views = []
-    records = env.citable_figures  # type: ignore[attr-defined]
+    records = env_data(env).figures
     for docname in sorted(records, key=lambda d: (order.get(d, len(order)), d)):
         doctree = env.get_and_resolve_doctree(docname, app.builder)
         captions = {fig["names"][0]: next(iter(fig.findall(nodes.caption)))
@@ -77,7 +74,8 @@ def figure_views(app: Sphinx, gallery_doc: str) -> list[FigureView]:
             number_text = ".".join(str(n) for n in number)
             caption = captions[rec.name]
             citation = FigureCitation(
-                name=rec.name, number=number_text, caption=" ".join(caption.astext().split()),
+                name=rec.name, number=number_text,
+                caption=" ".join(caption_to_text(caption).split()),
                 caption_latex=" ".join(caption_to_latex(caption).split()),
                 url=f"{gallery_url}#{rec.name}")
             views.append(FigureView(rec, number_text, caption, citation, chapter_title))
@@ -140,10 +138,11 @@ def _entry(app: Sphinx, gallery_doc: str, view: FigureView, files: ExportedFigur
 def render_gallery(app: Sphinx, gallery_doc: str, views: list[FigureView],
                    exported: dict[str, ExportedFigure]) -> list[nodes.Node]:
     """The gallery's content: one section per chapter, one sub-section per figure."""
-    info: BookInfo = app.citable_info  # type: ignore[attr-defined]
+    info = build_state(app).info
     if app.builder.format != "html":
-        para = nodes.paragraph("", "The figure gallery, with downloads, is part of the online book: ")
-        para += nodes.reference("", info.url, refuri=info.url + app.builder.get_target_uri(gallery_doc))
+        para = nodes.paragraph("", "The figure gallery, with downloads, is in the online book: ")
+        link = info.url + app.builder.get_target_uri(gallery_doc)
+        para += nodes.reference("", link, refuri=link)
         return [para]
     if not views:
         return [nodes.paragraph("", "This book has no numbered figures yet.")]
