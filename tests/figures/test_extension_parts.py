@@ -61,7 +61,15 @@ def test_a_complete_figure_is_recorded_with_both_renditions(tmp_path: Path) -> N
                                   str(tmp_path / "_build/jupyter_execute/abc.png"))
 
 
+def shown_twice() -> nodes.figure:
+    """What docutils leaves of each copy when a cell displays its figure twice."""
+    figure = cell_figure(name=None)
+    figure["dupnames"].append("fig-demo")
+    return figure
+
+
 @pytest.mark.parametrize("figure, message", [
+    (shown_twice(), "fig-demo is shown more than once"),
     (cell_figure(alt=None), "fig-demo has no alt text"),
     (cell_figure(caption=None), "fig-demo has no caption"),
     (cell_figure(name=None), "a figure has no name"),

@@ -70,8 +70,7 @@ def collect(app: Sphinx, doctree: nodes.document) -> None:
         figure["classes"].append("citable-figure")
         record, problem = record_figure(figure, docname, Path(app.srcdir))
         if record is not None and record.name in records:
-            record, problem = None, (f"{record.name} appears twice on the page (a cell that "
-                                     "ends with `fig` shows the figure twice: end it with `fig;`)")
+            record, problem = None, f"{record.name} appears twice on the page"
         if record is None:
             logger.warning(problem, location=figure, type="citable", subtype="figure")
         else:

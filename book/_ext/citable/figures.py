@@ -87,10 +87,13 @@ def _renditions(figure: nodes.figure) -> dict[str, nodes.image]:
 
 def figure_problems(figure: nodes.figure) -> list[str]:
     """What a figure lacks: a valid stable name, a caption, one image with alt text."""
-    names = figure["names"]
+    names, duplicates = figure["names"], figure.get("dupnames", [])
     label = names[0] if names else "a figure"
     problems = []
-    if not names:
+    if duplicates:
+        problems.append(f"{duplicates[0]} is shown more than once (a cell that ends with `fig` "
+                        "displays the figure twice: end it with `fig;` or drop that line)")
+    elif not names:
         problems.append("a figure has no name: give it a stable one "
                         "(mystnb.figure.name: fig-topic)")
     elif not NAME_PATTERN.fullmatch(names[0]):
