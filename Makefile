@@ -4,6 +4,7 @@
 #   make test    build from clean, then run every check
 #   make serve   preview the built site on http://127.0.0.1:8000
 #   make bench   time dl_workshop.fit against a naive training loop
+#   make lab     open the chapters as notebooks in JupyterLab (as Binder does)
 #
 # The first call creates .venv from requirements.lock; nothing else is needed
 # beyond python3 and make (and root, or a preinstalled Chromium, for the
@@ -46,7 +47,7 @@ export PIP_EXTRA_INDEX_URL :=
         test-figures test-launch test-site test-workflows serve bench lock pdf clean chromium
 
 help:
-	@sed -n '2,12p' Makefile
+	@sed -n '2,/^$$/p' Makefile
 
 $(STAMP):
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -81,6 +82,20 @@ book: $(STAMP) $(KERNEL_CONFIG)
 book-clean:
 	rm -rf _build
 
+# Launching the chapters (issue 5): Colab copies, and JupyterLab as Binder sets it up.
+.PHONY: notebooks lab
+COLAB_DIR ?= _build/colab
+
+# One .ipynb per notebook page, with a Colab-only install cell pinned to this commit
+# (.github/workflows/colab-notebooks.yml publishes them for the Colab buttons).
+notebooks: $(STAMP)
+	$(BIN)/python tools/colab_notebooks.py --out $(COLAB_DIR)
+
+# JupyterLab on this checkout, opening the MyST chapters as notebooks through
+# the repository's .jupyter/labconfig, as on Binder (LAB_ARGS: extra options).
+lab: $(STAMP)
+	JUPYTER_CONFIG_PATH=$(CURDIR)/.jupyter $(BIN)/jupyter lab --ip=127.0.0.1 --ServerApp.root_dir=$(CURDIR) $(LAB_ARGS)
+
 test: $(STAMP) chromium book-clean
 	$(MAKE) book
 	$(MAKE) test-unit test-notebooks test-pipeline test-figures test-launch test-site test-workflows
@@ -89,7 +104,7 @@ test-unit: $(STAMP)
 	$(BIN)/python -m pytest tests/unit
 
 test-notebooks: $(STAMP) $(KERNEL_CONFIG)
-	$(BIN)/python -m pytest -p tests.nbval_build --nbval --nbval-current-env \
+	$(BIN)/python -m pytest -v -p tests.nbval_build --nbval --nbval-current-env \
 	  --nbval-sanitize-with tests/nbval_sanitize.cfg -o filterwarnings= \
 	  _build/jupyter_execute
 

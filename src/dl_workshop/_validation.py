@@ -40,8 +40,10 @@ def as_array(x: Any, name: str, *, ndim: int | None = None, shape: str = "",
     shape for messages, e.g. "(n, d)".
     """
     dtype = _dtype_of(x)
-    expected = shape or (f"{ndim} dimensions" if ndim is not None else "")
     is_array = hasattr(x, "dtype")
+    if dtype == np.dtype(object) and isinstance(x, (list, tuple)):
+        raise TypeError(f"{name} must be an array, got a {type(x).__name__} that NumPy "
+                        f"cannot convert; build it with jnp.array(...)")
     if kind == "float":
         if jnp.issubdtype(dtype, jnp.floating):
             out = jnp.asarray(x)
@@ -60,7 +62,8 @@ def as_array(x: Any, name: str, *, ndim: int | None = None, shape: str = "",
     else:  # pragma: no cover - programming error inside the library
         raise AssertionError(kind)
     if ndim is not None and out.ndim != ndim:
-        raise ValueError(f"{name} must have shape {expected}, got shape {out.shape}")
+        expected = f"shape {shape}" if shape else f"{ndim} dimensions"
+        raise ValueError(f"{name} must have {expected}, got shape {out.shape}")
     if out.size == 0:
         raise ValueError(f"{name} must not be empty, got shape {out.shape}")
     if kind == "float":

@@ -14,7 +14,6 @@ from typing import Any, NamedTuple
 
 import jax
 import jax.numpy as jnp
-import numpy as np
 from sklearn import datasets as _sk_datasets
 
 from dl_workshop import _validation as v

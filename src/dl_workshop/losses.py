@@ -52,7 +52,7 @@ def binary_cross_entropy(logits: jax.Array, targets: jax.Array) -> jax.Array:
 
     Example:
       >>> binary_cross_entropy(jnp.array([0.0, 100.0]), jnp.array([1.0, 1.0]))
-      Array(0.34657359, dtype=float32)
+      Array(0.3465736, dtype=float32)
     """
     logits = v.as_array(logits, "logits")
     targets = v.as_array(targets, "targets")

@@ -99,6 +99,13 @@ def momentum(learning_rate: float, beta: float = 0.9) -> Optimizer:
     """Heavy-ball momentum: ``velocity = grads + beta * velocity``, then
     ``params - learning_rate * velocity`` (optax.sgd with ``momentum=beta``).
     Shapes: every state leaf has the shape of the matching params leaf.
+
+    Example:
+      >>> opt = momentum(0.1, beta=0.9)
+      >>> params, state = jnp.array([1.0]), opt.init(jnp.array([1.0]))
+      >>> params, state = opt.update(jnp.array([2.0]), state, params)
+      >>> params, state.velocity
+      (Array([0.8], dtype=float32), Array([2.], dtype=float32))
     """
     lr = _lr(learning_rate)
     beta = v.check_float(beta, "beta", low=0.0, high=1.0, high_open=True)
@@ -124,6 +131,12 @@ def adam(learning_rate: float, b1: float = 0.9, b2: float = 0.999,
     ``mu = b1 mu + (1 - b1) g``; ``nu = b2 nu + (1 - b2) g**2``;
     ``params - lr * mu_hat / (sqrt(nu_hat) + eps)`` where ``mu_hat`` and
     ``nu_hat`` are divided by ``1 - b1**t`` and ``1 - b2**t`` at step t.
+
+    Example (the first step moves each coordinate by about ``learning_rate``):
+      >>> opt = adam(0.1)
+      >>> params = jnp.array([1.0, 1.0])
+      >>> opt.update(jnp.array([5.0, -0.01]), opt.init(params), params)[0].round(4)
+      Array([0.9, 1.1], dtype=float32)
     """
     lr = _lr(learning_rate)
     b1 = v.check_float(b1, "b1", low=0.0, high=1.0, high_open=True)

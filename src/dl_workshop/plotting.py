@@ -4,6 +4,15 @@ Every helper draws on an ``ax`` you pass in and returns it (no ``plt.show()``).
 Colours are the Okabe-Ito palette (colour-blind safe); figures have an opaque
 white background so they read as a light card on a dark page; ``savefig``
 writes byte-identical SVG and PNG files for identical inputs.
+
+Example:
+  >>> import matplotlib.pyplot as plt
+  >>> use_house_style()
+  >>> fig, ax = plt.subplots()
+  >>> ax = plot_data(ax, [0.0, 1.0, 2.0], [1.0, 2.9, 5.2])       # x (n,), y (n,)
+  >>> ax = plot_line(ax, w=2.0, b=1.0, x_range=(0.0, 2.0), label="y = 2x + 1")
+  >>> savefig(fig, "figures/example")  # doctest: +SKIP
+  ('figures/example.svg', 'figures/example.png')
 """
 
 from __future__ import annotations
@@ -65,14 +74,18 @@ def savefig(fig: Figure, path_without_ext: str | os.PathLike) -> tuple[str, str]
 
 
 def plot_data(ax: Axes, x: Any, y: Any, **kw: Any) -> Axes:
-    """Scatter plot of samples ``x`` (shape (n,) or (n, 1)) against ``y`` (n,)."""
+    """Scatter plot of samples ``x`` (shape (n,) or (n, 1)) against ``y`` (n,).
+
+    Points are dark grey by default so that model lines (in the palette
+    colours) stand out; pass ``color=...`` to change it.
+    """
     x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
     if x.ndim == 2 and x.shape[1] == 1:
         x = x[:, 0]
     if x.shape != y.shape or x.ndim != 1:
         raise ValueError(f"x must have shape (n,) or (n, 1) and y shape (n,), "
                          f"got x {x.shape} and y {y.shape}")
-    kw = {"s": 18, "alpha": 0.8, "label": "data", **kw}
+    kw = {"s": 18, "alpha": 0.7, "color": "#444444", "label": "data", **kw}
     ax.scatter(x, y, **kw)
     ax.set_xlabel(ax.get_xlabel() or "x")
     ax.set_ylabel(ax.get_ylabel() or "y")
@@ -140,6 +153,7 @@ def plot_decision_boundary(ax: Axes, predict_proba_fn: Callable[[Any], Any], x: 
                    edgecolors="white", linewidths=0.5, label=f"class {label}")
     ax.set_xlabel("$x_1$")
     ax.set_ylabel("$x_2$")
+    ax.grid(False)
     ax.legend()
     return ax
 

@@ -66,6 +66,10 @@ def _check_data(x: Any, y: Any, x_name: str, y_name: str) -> tuple[jax.Array, ja
     if y.ndim == 0 or y.shape[0] != x.shape[0]:
         raise ValueError(f"{y_name} must have one target per row of {x_name}: expected "
                          f"shape ({x.shape[0]},), got shape {y.shape}")
+    if y.ndim != 1:
+        raise ValueError(f"{y_name} must have shape ({x.shape[0]},), got shape {y.shape}; "
+                         f"a column of targets would broadcast against predictions of "
+                         f"shape (n,). Use {y_name}.reshape(-1)")
     return x, y
 
 
@@ -85,6 +89,10 @@ def _raise_if_not_finite(values: np.ndarray, start: int, what: str, lr: float) -
         i = int(np.argmax(bad))
         raise FloatingPointError(f"{what} became {values[i]} at step {start + i} with "
                                  f"learning_rate={lr!r}; try a smaller learning rate")
+
+
+def _join(chunks: list[jax.Array]) -> jax.Array:
+    return chunks[0] if len(chunks) == 1 else jnp.concatenate(chunks)
 
 
 def fit(model_apply: Callable[[Params, jax.Array], jax.Array],
@@ -162,8 +170,7 @@ def fit(model_apply: Callable[[Params, jax.Array], jax.Array],
         raise FloatingPointError(f"params became NaN or inf in the update at step "
                                  f"{steps - 1} with learning_rate={lr!r}; try a smaller "
                                  f"learning rate")
-    return FitResult(params, jnp.concatenate(losses),
-                     jnp.concatenate(val_losses) if val_losses else None)
+    return FitResult(params, _join(losses), _join(val_losses) if val_losses else None)
 
 
 def accuracy(logits: jax.Array, targets: jax.Array) -> jax.Array:

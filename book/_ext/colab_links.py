@@ -1,0 +1,85 @@
+"""Point each chapter's Colab button at the generated ``.ipynb``.
+
+sphinx-book-theme builds the Colab link from the repository settings as
+``{colab_url}/github/{org}/{repo}/blob/{branch}/{page}.md``. Colab cannot open
+a MyST ``.md`` file, so this extension rewrites that link to
+``.../blob/{colab_notebooks_branch}/{page}.ipynb``: the notebook that
+``tools/colab_notebooks.py`` makes and ``.github/workflows/colab-notebooks.yml``
+publishes to that branch. The Binder link keeps the main branch and the ``.md``.
+
+It also hands the repository settings to the pages as MyST substitutions
+(``{{ repository_url }}``, ``{{ repository_branch }}``), so that no page has to
+type them a second time.
+"""
+
+from __future__ import annotations
+
+from pathlib import PurePosixPath
+from typing import Any
+
+from sphinx.application import Sphinx
+from sphinx.config import Config
+from sphinx.util import logging
+
+LOGGER = logging.getLogger(__name__)
+
+
+def colab_blob_prefix(theme_options: dict[str, Any]) -> str:
+    """Return ``{colab_url}/github/{org}/{repo}/blob/``, as sphinx-book-theme builds it."""
+    colab_url = theme_options["launch_buttons"]["colab_url"].strip("/")
+    org_repo = theme_options["repository_url"].rstrip("/").split("github.com/", 1)[1]
+    return f"{colab_url}/github/{org_repo}/blob/"
+
+
+def rewrite_colab_url(url: str, prefix: str, branch: str, colab_branch: str) -> str:
+    """Turn the theme's link to ``{branch}/{page}.md`` into one to ``{colab_branch}/{page}.ipynb``.
+
+    >>> rewrite_colab_url("https://c/github/o/r/blob/main/book/a.md", "https://c/github/o/r/blob/", "main", "nb")
+    'https://c/github/o/r/blob/nb/book/a.ipynb'
+    """
+    expected = f"{prefix}{branch}/"
+    if not url.startswith(expected):
+        raise ValueError(f"Colab link {url!r} does not start with {expected!r}; has sphinx-book-theme changed?")
+    page = PurePosixPath(url[len(expected) :]).with_suffix(".ipynb")
+    return f"{prefix}{colab_branch}/{page}"
+
+
+def _add_substitutions(app: Sphinx, config: Config) -> None:
+    options = config.html_theme_options
+    substitutions = dict(config.myst_substitutions)
+    substitutions.setdefault("repository_url", options["repository_url"].rstrip("/"))
+    substitutions.setdefault("repository_branch", options["repository_branch"])
+    config.myst_substitutions = substitutions
+
+
+def _point_colab_at_notebooks(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+) -> None:
+    options = app.config.html_theme_options
+    for group in context.get("header_buttons", []):
+        if group.get("label") != "launch-buttons":
+            continue
+        for button in group["buttons"]:
+            if button.get("text") != "Colab":
+                continue
+            if not app.config.colab_notebooks_branch:
+                LOGGER.warning("colab_notebooks_branch is not set, so Colab would open a .md file", location=pagename)
+                continue
+            try:
+                button["url"] = rewrite_colab_url(
+                    button["url"],
+                    colab_blob_prefix(options),
+                    options["repository_branch"],
+                    app.config.colab_notebooks_branch,
+                )
+            except ValueError as error:
+                LOGGER.warning(str(error), location=pagename)
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    """Register the ``colab_notebooks_branch`` setting and the two hooks."""
+    app.add_config_value("colab_notebooks_branch", "", "html", types=[str])
+    app.connect("config-inited", _add_substitutions)
+    # After sphinx-book-theme's add_launch_buttons (priority 501) has built the links.
+    app.connect("html-page-context", _point_colab_at_notebooks, priority=600)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,99 @@
+"""Fixtures for the launch tests: the config, the chapters, the built site, the browser.
+
+Everything expected is derived from ``_config.yml`` and ``_toc.yml`` through
+``tools/colab_notebooks.py``, the same code the Colab workflow runs, so the
+tests cover whatever chapters exist and never restate a URL or a branch.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from ._project import HTML, ROOT, colab_notebooks
+from .jupyterlab import JupyterLab, copy_repository, reset_server
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic",
+]
+
+
+@pytest.fixture(scope="session")
+def launch_config() -> colab_notebooks.LaunchConfig:
+    """The repository and launch settings, read from ``_config.yml``."""
+    return colab_notebooks.load_launch_config(ROOT)
+
+
+@pytest.fixture(scope="session")
+def built_html() -> Path:
+    """The built site; the launch links are checked in what readers get."""
+    if not (HTML / "index.html").is_file():
+        pytest.fail(f"{HTML} has no built site: run 'make book' first (make test does)")
+    return HTML
+
+
+@pytest.fixture(scope="session")
+def commit() -> str:
+    """The commit checked out, which the Colab install cells must pin."""
+    return colab_notebooks.git_commit(ROOT)
+
+
+@pytest.fixture(scope="session")
+def colab_tree(tmp_path_factory: pytest.TempPathFactory, commit: str) -> Path:
+    """The generated-notebook tree, made by the same command as ``make notebooks``."""
+    out = tmp_path_factory.mktemp("colab") / "tree"
+    subprocess.run(
+        [sys.executable, str(ROOT / "tools" / "colab_notebooks.py"), "--out", str(out), "--commit", commit],
+        cwd=ROOT, check=True, capture_output=True,
+    )
+    return out
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """Debian's headless Chromium, driven by Playwright."""
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    """A fresh browser page, closed after the test."""
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
+
+
+@pytest.fixture(scope="session")
+def binder_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the repository to serve as ``$HOME``, as Binder arranges it."""
+    return copy_repository(ROOT, tmp_path_factory.mktemp("binder") / "home")
+
+
+@pytest.fixture(scope="session")
+def binder_lab(binder_home: Path) -> Iterator[JupyterLab]:
+    """JupyterLab started in the Binder-like home; shut down at the end, even after failures."""
+    with JupyterLab(home=binder_home) as server:
+        yield server
+
+
+@pytest.fixture
+def lab(binder_lab: JupyterLab) -> Iterator[JupyterLab]:
+    """The Binder-like server, reset after each test (kernels shut down, saved layout forgotten)."""
+    try:
+        yield binder_lab
+    finally:
+        reset_server(binder_lab)

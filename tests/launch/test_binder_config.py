@@ -1,0 +1,89 @@
+"""The Binder environment is the site's environment, and the Colab hook rewrites what it should.
+
+mybinder.org cannot be reached from the tests, so these check the files that
+repo2docker reads against the project's own: the lock it installs, the Python
+it runs, the override JupyterLab loads. Whether that override makes chapters
+open as notebooks is proved end to end in test_jupyterlab.py.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import re
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+from ._project import ROOT
+
+BINDER = ROOT / "binder"
+
+
+def load_extension(name: str) -> ModuleType:
+    """Import one of the book's local Sphinx extensions (book/_ext) from its file."""
+    spec = importlib.util.spec_from_file_location(f"book_ext_{name}", ROOT / "book" / "_ext" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+colab_links = load_extension("colab_links")
+
+
+def requirement_lines(text: str) -> list[str]:
+    """Return the non-comment, non-blank lines of a requirements file."""
+    return [line.strip() for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+
+
+def test_binder_installs_the_sites_lock() -> None:
+    """binder/requirements.txt is nothing but a reference to requirements.lock (hash-checked by pip)."""
+    (line,) = requirement_lines((BINDER / "requirements.txt").read_text())
+    flag, target = line.split()
+    assert flag == "-r"
+    assert (BINDER / target).resolve() == (ROOT / "requirements.lock").resolve()
+    lock = (ROOT / "requirements.lock").read_text()
+    assert re.search(r"^jupytext==", lock, re.M) and re.search(r"^jupyterlab==", lock, re.M)
+
+
+def test_binder_python_is_the_locks_python() -> None:
+    """runtime.txt asks for the Python version that `make lock` resolves the lock for."""
+    (runtime,) = requirement_lines((BINDER / "runtime.txt").read_text())
+    (locked_for,) = re.findall(r"--python-version (\S+)", (ROOT / "Makefile").read_text())
+    assert runtime == f"python-{locked_for}"
+
+
+def test_postbuild_installs_the_package_without_touching_the_lock() -> None:
+    """postBuild is executable and installs only this package (no dependency resolution)."""
+    post_build = BINDER / "postBuild"
+    assert os.access(post_build, os.X_OK)
+    commands = requirement_lines(post_build.read_text())
+    assert "set -euo pipefail" in commands
+    (install,) = [command.split() for command in commands if "pip install" in command]
+    assert "--no-deps" in install and install[-2:] == ["--editable", "."]
+
+
+def test_labconfig_override_names_the_installed_jupytext_viewer() -> None:
+    """The override opens markdown and myst files with a viewer that the installed jupytext provides."""
+    override = json.loads((ROOT / ".jupyter" / "labconfig" / "default_setting_overrides.json").read_text())
+    viewers = override["@jupyterlab/docmanager-extension:plugin"]["defaultViewers"]
+    assert viewers == {"markdown": "Jupytext Notebook", "myst": "Jupytext Notebook"}
+    extension = Path(sys.prefix) / "share" / "jupyter" / "labextensions" / "jupyterlab-jupytext" / "static"
+    bundles = "".join(path.read_text(errors="replace") for path in extension.glob("*.js"))
+    assert '"Jupytext Notebook"' in bundles
+
+
+PREFIX = "https://colab.research.google.com/github/org/repo/blob/"
+
+
+def test_colab_link_is_rewritten_to_the_notebook_branch() -> None:
+    url = f"{PREFIX}main/book/part1/01-chapter.md"
+    assert colab_links.rewrite_colab_url(url, PREFIX, "main", "nb") == f"{PREFIX}nb/book/part1/01-chapter.ipynb"
+
+
+def test_an_unexpected_colab_link_is_an_error_not_a_silent_pass() -> None:
+    with pytest.raises(ValueError, match="has sphinx-book-theme changed"):
+        colab_links.rewrite_colab_url(f"{PREFIX}develop/book/a.md", PREFIX, "main", "nb")

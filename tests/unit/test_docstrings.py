@@ -1,0 +1,22 @@
+"""Every example in the library's docstrings runs and prints what it claims."""
+
+import doctest
+
+import jax
+import jax.numpy as jnp
+import pytest
+
+import dl_workshop
+from dl_workshop import data, exercises, losses, models, optimizers, plotting, training
+from dl_workshop.exercises import classification, regression
+
+MODULES = [dl_workshop, data, losses, models, optimizers, plotting, training, exercises,
+           regression, classification]
+
+
+@pytest.mark.parametrize("module", MODULES, ids=lambda m: m.__name__)
+def test_docstring_examples(module):
+    globs = {"jax": jax, "jnp": jnp, **vars(module)}
+    result = doctest.testmod(module, globs=globs, optionflags=doctest.NORMALIZE_WHITESPACE,
+                             verbose=False)
+    assert result.failed == 0
