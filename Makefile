@@ -31,6 +31,7 @@ LOCK_HASH := $(shell cat requirements.lock pyproject.toml | sha256sum | cut -c1-
 endif
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(LOCK_HASH)
+KERNEL_CONFIG := $(VENV)/etc/ipython/ipython_kernel_config.py
 CHROMIUM ?= /usr/bin/chromium
 # Debian's TeX Live, enough for `make pdf` (XeLaTeX, GNU FreeFont fonts, xindy for the index).
 TEX_PACKAGES := texlive-latex-recommended texlive-latex-extra texlive-fonts-recommended \
@@ -61,7 +62,12 @@ $(STAMP):
 	rm -f $(VENV)/.installed-*
 	touch $@
 
-venv: $(STAMP)
+venv: $(STAMP) $(KERNEL_CONFIG)
+
+# Kernels started from the venv (the build's, nbval's) give every figure an SVG and a
+# 300-dpi PNG rendition, so the book can export it (book/_ext/citable).
+$(KERNEL_CONFIG): book/_ext/citable/ipython_kernel_config.py $(STAMP)
+	install -D -m 644 $< $@
 
 # Debian's Chromium for the browser tests (Playwright drives it; it never downloads a browser).
 chromium:
@@ -72,7 +78,7 @@ chromium:
 
 # Warnings are errors (-W -n), a raising cell is an error (nb_execution_raise_on_error),
 # and pipefail keeps jupyter-book's exit status through the tee.
-book: $(STAMP)
+book: $(STAMP) $(KERNEL_CONFIG)
 	mkdir -p _build
 	$(BIN)/jupyter-book build . --builder html -W -n --keep-going 2>&1 | tee _build/build.log
 	@echo "The book is built: open file://$(CURDIR)/_build/html/index.html (or run 'make serve')."
@@ -114,7 +120,7 @@ test: $(STAMP) chromium book-clean
 test-unit: $(STAMP)
 	$(BIN)/python -m pytest tests/unit
 
-test-notebooks: $(STAMP)
+test-notebooks: $(STAMP) $(KERNEL_CONFIG)
 	$(BIN)/python -m pytest -v -p tests.nbval_build --nbval --nbval-current-env \
 	  --nbval-sanitize-with tests/nbval_sanitize.cfg -o filterwarnings= \
 	  _build/jupyter_execute
@@ -122,7 +128,7 @@ test-notebooks: $(STAMP)
 test-pipeline: $(STAMP)
 	$(BIN)/python -m pytest tests/pipeline
 
-test-figures: $(STAMP)
+test-figures: $(STAMP) $(KERNEL_CONFIG) chromium
 	$(BIN)/python -m pytest tests/figures
 
 test-launch: $(STAMP) chromium

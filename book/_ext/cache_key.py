@@ -1,10 +1,10 @@
 """Make jupyter-cache's key depend on the helper library and the lock.
 
 jupyter-cache decides whether to re-execute a notebook by hashing its code
-cells only. The chapters' outputs also depend on ``src/dl_workshop`` and on the
-pinned dependencies, so we point myst-nb at a cache folder named after a hash of
-those files: any change to them starts from an empty cache and re-executes
-every chapter.
+cells only. The chapters' outputs also depend on ``src/dl_workshop``, on the
+pinned dependencies and on the kernel's figure settings, so we point myst-nb at
+a cache folder named after a hash of those files: any change to them starts from
+an empty cache and re-executes every chapter.
 """
 
 from __future__ import annotations
@@ -16,7 +16,8 @@ from sphinx.application import Sphinx
 from sphinx.config import Config
 
 ROOT = Path(__file__).resolve().parents[2]
-INPUTS = ("requirements.lock", "pyproject.toml")
+# The kernel config decides which renditions of each figure the outputs hold.
+INPUTS = ("requirements.lock", "pyproject.toml", "book/_ext/citable/ipython_kernel_config.py")
 
 
 def source_fingerprint(root: Path = ROOT) -> str:

@@ -9,11 +9,12 @@ from pathlib import Path
 from _scratch import ROOT
 
 sys.path.insert(0, str(ROOT / "book" / "_ext"))
-from cache_key import source_fingerprint  # noqa: E402
+from cache_key import INPUTS, source_fingerprint  # noqa: E402
 
 
 def scratch(tmp_path: Path) -> Path:
-    for name in ("requirements.lock", "pyproject.toml"):
+    for name in INPUTS:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(ROOT / name, tmp_path / name)
     shutil.copytree(ROOT / "src", tmp_path / "src", ignore=shutil.ignore_patterns("__pycache__"))
     return tmp_path

@@ -1,0 +1,112 @@
+"""Reading phase: record each page's figures in the environment, then export them.
+
+The records live in the pickled build environment (``env.citable``), so an
+incremental build that re-reads one chapter still knows every other chapter's
+figures. Export happens once all pages are read, on every HTML build.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.environment import BuildEnvironment
+from sphinx.util import logging
+
+from .bookinfo import BookInfo
+from .figures import ExportedFigure, FigureRecord, export_figures, record_figure
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class EnvData:
+    """What the environment keeps between builds."""
+
+    figures: dict[str, list[FigureRecord]] = field(default_factory=dict)  # by docname
+    galleries: set[str] = field(default_factory=set)  # docnames with {figure-gallery}
+
+
+@dataclass
+class BuildState:
+    """What one build works out: the book's facts and the files it exported."""
+
+    info: BookInfo
+    exported: dict[str, ExportedFigure] = field(default_factory=dict)
+    views: dict[str, list] = field(default_factory=dict)  # gallery docname -> [FigureView]
+
+
+def env_data(env: BuildEnvironment) -> EnvData:
+    if not isinstance(getattr(env, "citable", None), EnvData):
+        env.citable = EnvData()  # type: ignore[attr-defined]
+    return env.citable  # type: ignore[attr-defined]
+
+
+def build_state(app: Sphinx) -> BuildState:
+    return app.citable  # type: ignore[attr-defined]
+
+
+def purge(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
+    data = env_data(env)
+    data.figures.pop(docname, None)
+    data.galleries.discard(docname)
+
+
+def merge(app: Sphinx, env: BuildEnvironment, docnames: set[str],
+          other: BuildEnvironment) -> None:
+    """Take over what parallel readers found in ``docnames``."""
+    data, theirs = env_data(env), env_data(other)
+    data.figures.update({d: theirs.figures[d] for d in docnames if d in theirs.figures})
+    data.galleries |= theirs.galleries & docnames
+
+
+def collect(app: Sphinx, doctree: nodes.document) -> None:
+    """Record each figure of the page just read, warning about anything it lacks."""
+    docname = app.env.docname
+    records: dict[str, FigureRecord] = {}
+    for figure in doctree.findall(nodes.figure):
+        figure["classes"].append("citable-figure")
+        record, problem = record_figure(figure, docname, Path(app.srcdir))
+        if record is not None and record.name in records:
+            record, problem = None, f"{record.name} appears twice on the page"
+        if record is None:
+            logger.warning(problem, location=figure, type="citable", subtype="figure")
+        else:
+            records[record.name] = record
+    if records:
+        env_data(app.env).figures[docname] = list(records.values())
+
+
+def all_records(env: BuildEnvironment) -> list[FigureRecord]:
+    """Every figure, each name once (a name used twice is reported and skipped)."""
+    seen: dict[str, FigureRecord] = {}
+    figures = env_data(env).figures
+    for docname in sorted(figures):
+        for rec in figures[docname]:
+            if rec.name in seen:
+                logger.warning(f"figure name {rec.name} is used in {seen[rec.name].docname} "
+                               f"and {docname}: names must be unique",
+                               type="citable", subtype="figure")
+            else:
+                seen[rec.name] = rec
+    return list(seen.values())
+
+
+def export(app: Sphinx, env: BuildEnvironment) -> None:
+    """Once every page is read: write the figure files (HTML builds only)."""
+    state = build_state(app)
+    state.exported = {}
+    if app.builder.format != "html":
+        return
+    try:
+        state.exported = export_figures(all_records(env), Path(app.outdir))
+    except FileNotFoundError as exc:
+        logger.warning(f"a figure's image has gone ({exc}): rebuild from clean",
+                       type="citable", subtype="export")
+
+
+def rewrite_galleries(app: Sphinx, env: BuildEnvironment) -> list[str]:
+    """Galleries depend on every page, so they are written on every build."""
+    return sorted(env_data(env).galleries)
