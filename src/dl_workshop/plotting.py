@@ -17,18 +17,20 @@ Example:
 
 from __future__ import annotations
 
+import io
 import os
 from collections.abc import Callable, Sequence
 from typing import Any
 
 import matplotlib as mpl
+import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.colors import LinearSegmentedColormap
 from matplotlib.figure import Figure
 
 __all__ = [
-    "COLORS", "use_house_style", "savefig", "plot_data", "plot_line",
+    "COLORS", "use_house_style", "savefig", "show_on_screen", "plot_data", "plot_line",
     "plot_loss_curves", "plot_decision_boundary", "plot_confusion_matrix", "draw_network",
 ]
 
@@ -71,6 +73,21 @@ def savefig(fig: Figure, path_without_ext: str | os.PathLike) -> tuple[str, str]
             fig.savefig(paths[-1], format=ext, dpi=300, metadata=_NO_METADATA[ext],
                         facecolor="white")
     return paths[0], paths[1]
+
+
+def show_on_screen(fig: Figure, dpi: int = 100) -> None:
+    """Display ``fig`` once as a screen-resolution PNG, then close it.
+
+    For figures redrawn many times, such as inside an ipywidgets ``interact``
+    callback: the notebook's own figure display may be configured for print
+    (e.g. 300 dpi), which makes every redraw large and slow.
+    """
+    from IPython.display import Image, display
+
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=dpi, metadata=_NO_METADATA["png"])
+    plt.close(fig)
+    display(Image(buffer.getvalue()))
 
 
 def plot_data(ax: Axes, x: Any, y: Any, **kw: Any) -> Axes:

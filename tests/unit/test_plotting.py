@@ -1,5 +1,6 @@
 """House style, deterministic files, and what each helper draws."""
 
+import io
 from pathlib import Path
 
 import matplotlib as mpl
@@ -134,3 +135,19 @@ def test_draw_network_draws_one_circle_per_unit_and_truncates_wide_layers(ax):
 def test_bad_input_messages(ax, call, message):
     with pytest.raises(ValueError, match=message):
         call(ax)
+
+
+def test_show_on_screen_displays_a_small_png_and_closes_the_figure(monkeypatch):
+    import IPython.display
+    from PIL import Image as PILImage
+
+    shown = []
+    monkeypatch.setattr(IPython.display, "display", shown.append)
+    fig, ax = plt.subplots(figsize=(6, 4))
+    ax.plot([0, 1], [0, 1])
+    plotting.show_on_screen(fig, dpi=50)
+    assert len(shown) == 1 and shown[0].format == "png"
+    with PILImage.open(io.BytesIO(shown[0].data)) as image:
+        assert [round(d) for d in image.info["dpi"]] == [50, 50]
+        assert image.size[0] <= 6 * 50 + 10
+    assert not plt.fignum_exists(fig.number)
