@@ -12,6 +12,10 @@ Three differences between nbval's defaults and myst-nb's build are closed here:
 3. **Glued values.** myst-nb moves every ``glue`` output out of the executed notebook
    into a ``<chapter>.glue.json`` file beside it. We compare the re-run's glued values
    with that file, so numbers quoted in the prose are verified like any other output.
+
+It also refuses a notebook with unexecuted code cells: when a chapter is served from
+the execution cache, myst-nb writes its copy without outputs, and comparing against
+that would check nothing.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from pathlib import Path
 
 import nbformat
 import nbval.plugin
+import pytest
 from nbval.kernel import RunningKernel
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -73,6 +78,20 @@ def compare_outputs_with_glue(self, test, ref, skip_compare=None):
              if "scrapbook" in o.get("metadata", {})]
     restored = [as_glue_output(glue[name]) for name in names if name in glue]
     return _compare_outputs(self, test, list(ref) + restored, skip_compare)
+
+
+def pytest_collectstart(collector: pytest.Collector) -> None:
+    """Fail early on an executed-notebook copy that holds no execution."""
+    if not isinstance(collector, nbval.plugin.IPyNbFile):
+        return
+    notebook = nbformat.read(str(collector.fspath), as_version=4)
+    code = [c for c in notebook.cells if c.cell_type == "code"]
+    unexecuted = [i for i, c in enumerate(code) if c.get("execution_count") is None]
+    if unexecuted:
+        raise pytest.UsageError(
+            f"{collector.fspath}: code cells {unexecuted} were not executed (a chapter served "
+            f"from the execution cache is written without outputs); build from clean first "
+            f"(make book-clean book), as make test does")
 
 
 nbval.plugin.RunningKernel = BuildLikeKernel

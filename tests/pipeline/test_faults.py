@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from _scratch import VENV, make, run
+from _scratch import ROOT, VENV, make, run
 
 CHAPTER = Path("book/part1/01-neural-networks-from-scratch.md")
 EXECUTED = Path("_build/jupyter_execute/book/part1/01-neural-networks-from-scratch.ipynb")
@@ -77,3 +77,20 @@ def test_raising_cell_fails_the_build(one_chapter_book: Path) -> None:
     )
     tagged = make("book", one_chapter_book)
     assert tagged.returncode == 0, tagged.stdout[-3000:] + tagged.stderr[-3000:]
+
+
+def test_notebook_served_from_cache_is_refused(tmp_path: Path) -> None:
+    """A copy written without outputs (a cache hit in myst-nb) must not pass nbval vacuously."""
+    executed = json.loads((ROOT / EXECUTED).read_text())
+    for cell in executed["cells"]:
+        if cell["cell_type"] == "code":
+            cell["execution_count"], cell["outputs"] = None, []
+    empty = tmp_path / "from-cache.ipynb"
+    empty.write_text(json.dumps(executed))
+    checked = run(
+        [str(VENV / "bin" / "python"), "-m", "pytest", "-p", "tests.nbval_build", "--nbval",
+         "--nbval-current-env", "-p", "no:cacheprovider", str(empty)],
+        ROOT, PYTHONPATH=str(ROOT / "src"), JAX_PLATFORMS="cpu",
+    )
+    assert checked.returncode != 0
+    assert "were not executed" in checked.stdout + checked.stderr
