@@ -3,7 +3,7 @@
 #   make book    build the site into _build/html (executes every chapter)
 #   make test    build from clean, then run every check
 #   make serve   preview the built site on http://127.0.0.1:8000
-#   make bench   time dl_workshop.fit against a naive training loop
+#   make bench   time dl_workshop.fit against the loops people write (benchmarks/results.md)
 #   make pdf     the whole book as one PDF, _build/latex/book.pdf (TeX Live)
 #   make lab     open the chapters as notebooks in JupyterLab (as Binder does)
 #
@@ -145,8 +145,10 @@ serve:
 	@test -d _build/html || { echo "Nothing to serve yet: run 'make book' first." >&2; exit 1; }
 	$(PYTHON) -m http.server $(PORT) --bind 127.0.0.1 --directory _build/html
 
+# Medians of 3 runs, written to benchmarks/results.md (shown on the status page): run it
+# on an otherwise idle machine. `python benchmarks/bench_fit.py --quick` is a smoke test.
 bench: $(STAMP)
-	$(BIN)/python benchmarks/bench_fit.py
+	$(BIN)/python benchmarks/bench_fit.py --write
 
 # Maintainers only: re-resolve the lock after changing pyproject.toml.
 lock: $(STAMP)
