@@ -34,6 +34,9 @@ from .myst import MystError
 
 LOGGER = logging.getLogger(__name__)
 FOLDER = "notebooks"
+# notebooks/index.json: every page with editions, its source, and the code cells of its
+# executed notebook that are solutions (nbval skips them: tests/nbval_build.py).
+INDEX = "index.json"
 
 
 class SphinxSite:
@@ -177,6 +180,7 @@ def write_editions(app: Sphinx, exception: Exception | None) -> None:
     outdir = Path(app.outdir)
     executed = outdir.parent / "jupyter_execute"
     site = SphinxSite(app, executed)
+    index: dict[str, dict] = {}
     for docname in notebook_pages(app, executed):
         source = app.env.doc2path(docname)
         nb = nbformat.read(executed / f"{docname}.ipynb", as_version=4)
@@ -192,6 +196,9 @@ def write_editions(app: Sphinx, exception: Exception | None) -> None:
         download = outdir / "_sources" / f"{docname}.ipynb"
         download.parent.mkdir(parents=True, exist_ok=True)
         nbformat.write(made[READER], download)
+        index[docname] = {"source": Path(source).relative_to(app.srcdir).as_posix(),
+                          "solution_cells": made.solution_cells}
+    (outdir / FOLDER / INDEX).write_text(json.dumps(index, indent=1, sort_keys=True) + "\n", encoding="utf-8")
 
 
 def setup(app: Sphinx) -> dict[str, Any]:

@@ -60,6 +60,7 @@ class _Layout:
     numbers: Numbers
     path: str
     cells: list[tuple[NotebookNode, bool]] = field(default_factory=list)  # (cell, is_solution)
+    solution_code: list[int] = field(default_factory=list)  # executed-notebook indices
     exercises: list[_Exercise] = field(default_factory=list)
     awaiting_answer: _Exercise | None = None
     solution_of: _Exercise | None = None
@@ -102,26 +103,40 @@ def markdown_cell(text: str) -> NotebookNode:
     return nbformat.v4.new_markdown_cell(text)
 
 
-def editions(nb: NotebookNode, docname: str, path: str, site: Site, numbers: Numbers) -> dict[str, NotebookNode]:
-    """Return ``{"reader": ..., "student": ...}`` for one executed chapter notebook."""
+@dataclass
+class Editions:
+    """Both editions of a chapter, and which code cells of its executed notebook are solutions."""
+
+    reader: NotebookNode
+    student: NotebookNode
+    solution_cells: list[int]
+
+    def __getitem__(self, edition: str) -> NotebookNode:
+        return {READER: self.reader, STUDENT: self.student}[edition]
+
+
+def editions(nb: NotebookNode, docname: str, path: str, site: Site, numbers: Numbers) -> Editions:
+    """Return the reader and student editions of one executed chapter notebook."""
     layout = _Layout(docname, Converter(site), numbers, path)
     lines = nb.metadata.get("source_map", [])
     for index, cell in enumerate(nb.cells):
         where = Where(docname, path, (lines[index] + 1) if index < len(lines) else 0)
         if cell.cell_type == "code":
             _code(layout, cell, where)
+            if layout.solution_of is not None and SITE_ONLY not in cell.metadata.get("tags", []):
+                layout.solution_code.append(index)
         elif cell.cell_type == "markdown":
             _markdown(layout, cell.source, where)
         else:
             layout.emit(copy.deepcopy(cell))
-    if layout.awaiting_answer is not None:
+    if layout.awaiting_answer is not None:  # an exercise ends the chapter
         layout.emit(markdown_cell(""))
         layout.cells.pop()
     if layout.solution_of is not None:
         raise Where(docname, path, 0).error("a {solution-start} has no {solution-end}")
     for exercise in layout.exercises:
         _fill_answer(exercise)
-    return {edition: _notebook(nb, layout, edition) for edition in EDITIONS}
+    return Editions(_notebook(nb, layout, READER), _notebook(nb, layout, STUDENT), layout.solution_code)
 
 
 def _code(layout: _Layout, cell: NotebookNode, where: Where) -> None:
