@@ -5,7 +5,7 @@
 #   make serve   preview the built site on http://127.0.0.1:8000
 #   make bench   time dl_workshop.fit against a naive training loop
 #   make pdf     the whole book as one PDF, _build/latex/book.pdf (TeX Live)
-#   make lab     open the chapters as notebooks in JupyterLab (as Binder does)
+#   make lab     open the chapters' reader notebooks in JupyterLab (as Binder does)
 #
 # The first call creates .venv from requirements.lock; nothing else is needed
 # beyond python3 and make (and root, or a preinstalled Chromium, for the
@@ -99,19 +99,30 @@ pdf: $(STAMP)
 book-clean:
 	rm -rf _build
 
-# Launching the chapters (issue 5): Colab copies, and JupyterLab as Binder sets it up.
+# Launching the chapters (issues 5 and 10). `make book` writes every chapter's reader
+# and student notebooks into the site (_build/html/notebooks, book/_ext/reader).
 .PHONY: notebooks lab
 COLAB_DIR ?= _build/colab
+LAB_DIR ?= _build/lab
+EDITIONS := _build/html/notebooks/index.json
 
-# One .ipynb per notebook page, with a Colab-only install cell pinned to this commit
-# (.github/workflows/colab-notebooks.yml publishes them for the Colab buttons).
+# The tree that Colab and Binder open: the reader notebooks, with a Colab-only install
+# cell pinned to this commit, the student notebooks, and the rest of the repository
+# (.github/workflows/colab-notebooks.yml publishes it to colab_notebooks_branch).
 notebooks: $(STAMP)
+	@test -f $(EDITIONS) || { echo "No reader notebooks yet: run 'make book' first." >&2; exit 1; }
 	$(BIN)/python tools/colab_notebooks.py --out $(COLAB_DIR)
 
-# JupyterLab on this checkout, opening the MyST chapters as notebooks through
-# the repository's .jupyter/labconfig, as on Binder (LAB_ARGS: extra options).
-lab: $(STAMP)
-	JUPYTER_CONFIG_PATH=$(CURDIR)/.jupyter $(BIN)/jupyter lab --ip=127.0.0.1 --ServerApp.root_dir=$(CURDIR) $(LAB_ARGS)
+# JupyterLab on the same tree, as Binder opens it (LAB_ARGS: extra options). The tree is
+# made again only after a new build, so your edits survive until the next `make book`.
+$(LAB_DIR)/GENERATED.md: $(EDITIONS)
+	$(BIN)/python tools/colab_notebooks.py --out $(LAB_DIR)
+
+$(EDITIONS):
+	$(MAKE) book
+
+lab: $(STAMP) $(LAB_DIR)/GENERATED.md
+	JUPYTER_CONFIG_PATH=$(CURDIR)/.jupyter $(BIN)/jupyter lab --ip=127.0.0.1 --ServerApp.root_dir=$(abspath $(LAB_DIR)) $(LAB_ARGS)
 
 test: $(STAMP) chromium book-clean
 	$(MAKE) book

@@ -16,6 +16,13 @@ Three differences between nbval's defaults and myst-nb's build are closed here:
 It also refuses a notebook with unexecuted code cells: when a chapter is served from
 the execution cache, myst-nb writes its copy without outputs, and comparing against
 that would check nothing.
+
+4. **Solutions are not run.** The cells of each exercise's solution (as listed by the
+   build in ``_build/html/notebooks/index.json``, book/_ext/reader) are deselected, so
+   nbval runs exactly the code of the chapter's *student* edition, the one without
+   solutions. That proves the main text never needs a solution, and every output it
+   shows is still compared with the site's. The solutions themselves run in the build
+   and in the JupyterLab run of the reader editions (tests/launch/test_jupyterlab.py).
 """
 
 from __future__ import annotations
@@ -30,6 +37,7 @@ from nbval.kernel import RunningKernel
 
 ROOT = Path(__file__).resolve().parents[1]
 EXECUTED = ROOT / "_build" / "jupyter_execute"
+EDITIONS_INDEX = ROOT / "_build" / "html" / "notebooks" / "index.json"
 
 
 def source_folder(executed_folder: str | Path) -> Path:
@@ -96,3 +104,29 @@ def pytest_collectstart(collector: pytest.Collector) -> None:
 
 nbval.plugin.RunningKernel = BuildLikeKernel
 nbval.plugin.IPyNbCell.compare_outputs = compare_outputs_with_glue
+
+
+def solution_cells() -> dict[Path, set[int]]:
+    """Map each executed notebook to the indices of its solution cells (from the build's index)."""
+    if not EDITIONS_INDEX.is_file():
+        raise pytest.UsageError(f"{EDITIONS_INDEX} is missing: build the book first (make book)")
+    index = json.loads(EDITIONS_INDEX.read_text(encoding="utf-8"))
+    return {(EXECUTED / f"{docname}.ipynb").resolve(): set(entry["solution_cells"])
+            for docname, entry in index.items()}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Deselect the solution cells: the run is then the student edition's (point 4 above)."""
+    solutions = solution_cells()
+    kept, dropped = [], []
+    for item in items:
+        if isinstance(item, nbval.plugin.IPyNbCell):
+            notebook = Path(str(item.parent.fspath)).resolve()
+            position = next(i for i, cell in enumerate(item.parent.nb.cells) if cell is item.cell)
+            if position in solutions.get(notebook, set()):
+                dropped.append(item)
+                continue
+        kept.append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept

@@ -16,7 +16,7 @@ import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from ._project import HTML, ROOT, colab_notebooks
-from .jupyterlab import JupyterLab, copy_repository, reset_server
+from .jupyterlab import JupyterLab, reset_server
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -78,9 +78,11 @@ def page(browser: Browser) -> Iterator[Page]:
 
 
 @pytest.fixture(scope="session")
-def binder_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A copy of the repository to serve as ``$HOME``, as Binder arranges it."""
-    return copy_repository(ROOT, tmp_path_factory.mktemp("binder") / "home")
+def binder_home(tmp_path_factory: pytest.TempPathFactory, commit: str) -> Path:
+    """``$HOME`` as Binder arranges it: the published launch tree (reader notebooks and repository)."""
+    home = tmp_path_factory.mktemp("binder") / "home"
+    colab_notebooks.write_notebooks(home, commit, ROOT)
+    return home
 
 
 @pytest.fixture(scope="session")
