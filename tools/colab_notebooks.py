@@ -9,8 +9,9 @@ script lays them out, for one commit, as the tree that
 - ``<page>.ipynb``: the reader edition, which the Colab *and* Binder buttons open
   (book/_ext/colab_links.py), in place of the chapter's MyST ``.md`` source;
 - ``student/<page>.ipynb``: the student edition (no solutions);
-- every other file of the repository at that commit, so that Binder (repo2docker)
-  builds the site's environment from the branch (binder/, the lock, src/).
+- every other file of the repository at that commit (but ``.github/``), so that
+  Binder (repo2docker) builds the site's environment from the branch (binder/,
+  the lock, src/).
 
 Each notebook starts with an install cell that does something only in Colab:
 it installs the book's package, ``dl-workshop``, from the repository at the
@@ -212,7 +213,8 @@ def write_notebooks(out: Path, commit: str, root: Path = ROOT, html: Path | None
     _clear_previous_output(out)
     replaced = {pages[docname]["source"] for docname in pages}
     for name in repository_files(root):
-        if name not in replaced:
+        # Not the workflows: the branch is pushed with a token that may not write them.
+        if name not in replaced and not name.startswith(".github/"):
             (out / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(root / name, out / name)
     written = []

@@ -28,6 +28,7 @@ from myst_nb.core.variables import format_plain_text
 from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.util import logging
+from sphinx.util.docutils import SphinxDirective
 
 from .editions import EDITIONS, READER, Numbers, editions
 from .myst import MystError
@@ -140,6 +141,10 @@ class SphinxSite:
         entry = objects[name]
         return target, self.page_url(entry.docname, entry.node_id)
 
+    def editions(self) -> list[tuple[str, str, dict[str, str]]]:
+        return [(title, self.page_url(name), {edition: self.base + path for edition, path in paths.items()})
+                for name, title, paths in edition_links(self.app)]
+
     def substitution(self, name: str) -> str:
         substitutions = self.app.config.myst_substitutions
         if name not in substitutions:
@@ -166,6 +171,61 @@ class SphinxNumbers(Numbers):
     def figure(self, label: str) -> str:
         docname, anchor, _ = self.site._label(label)
         return self.site.numbered(docname, anchor)
+
+
+class editions_list(nodes.General, nodes.Element):
+    """Placeholder for the list of every chapter's two notebooks, filled once all pages are read."""
+
+
+class NotebookEditions(SphinxDirective):
+    """``{notebook-editions}``: a list of the notebook pages, each with its reader and student notebook."""
+
+    def run(self) -> list[nodes.Node]:
+        return [editions_list()]
+
+
+def toc_order(app: Sphinx) -> list[str]:
+    """Every page in the order of the table of contents."""
+    ordered: list[str] = []
+
+    def visit(docname: str) -> None:
+        if docname in ordered:
+            return
+        ordered.append(docname)
+        for child in app.env.toctree_includes.get(docname, []):
+            visit(child)
+
+    visit(app.config.root_doc)
+    return ordered
+
+
+def edition_links(app: Sphinx) -> list[tuple[str, str, dict[str, str]]]:
+    """``(docname, title, {edition: site-relative path})`` for every notebook page, in reading order."""
+    executed = Path(app.outdir).parent / "jupyter_execute"
+    pages = set(notebook_pages(app, executed))
+    return [(name, app.env.titles[name].astext(),
+             {edition: f"{FOLDER}/{edition}/{name}.ipynb" for edition in EDITIONS})
+            for name in toc_order(app) if name in pages]
+
+
+def fill_editions_list(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """Replace each placeholder by the list, with links relative to the page."""
+    from posixpath import dirname, relpath
+
+    for placeholder in list(doctree.findall(editions_list)):
+        items = nodes.bullet_list()
+        for target, title, paths in edition_links(app):
+            paragraph = nodes.paragraph()
+            paragraph += nodes.reference("", title, internal=True,
+                                         refuri=app.builder.get_relative_uri(docname, target))
+            paragraph += nodes.Text(": ")
+            for position, edition in enumerate(EDITIONS):
+                if position:
+                    paragraph += nodes.Text(", ")
+                uri = relpath(paths[edition], dirname(docname) or ".")
+                paragraph += nodes.reference("", f"{edition} notebook", refuri=uri)
+            items += nodes.list_item("", paragraph)
+        placeholder.replace_self(items)
 
 
 def notebook_pages(app: Sphinx, executed: Path) -> list[str]:
@@ -202,5 +262,8 @@ def write_editions(app: Sphinx, exception: Exception | None) -> None:
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
+    app.add_node(editions_list)
+    app.add_directive("notebook-editions", NotebookEditions)
+    app.connect("doctree-resolved", fill_editions_list)
     app.connect("build-finished", write_editions)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -54,6 +54,7 @@ class Site(Protocol):
     def cite(self, docname: str, kind: str, keys: str) -> tuple[str, str]: ...
     def py(self, docname: str, kind: str, target: str) -> tuple[str, str]: ...
     def substitution(self, name: str) -> str: ...
+    def editions(self) -> list[tuple[str, str, dict[str, str]]]: ...
     def page_url(self, docname: str) -> str: ...
 
 
@@ -220,6 +221,10 @@ class Converter:
             return f"$$\n{found.body.strip()}\n$$\n"
         if name in {"code-block", "code", "sourcecode"}:
             return f"```{found.args}\n{found.body}\n```\n"
+        if name == "notebook-editions":
+            return "\n".join(
+                f"- [{title}]({url}): " + ", ".join(f"[{edition} notebook]({link})" for edition, link in links.items())
+                for title, url, links in self.site.editions()) + "\n"
         if name == "nb-exec-table":
             url = self.site.page_url(where.docname)
             return f"*The table of executions is on the [site's copy of this page]({url}).*\n"
