@@ -16,7 +16,7 @@ import pytest
 from ._project import ROOT
 
 sys.path.insert(0, str(ROOT / "book" / "_ext"))
-from reader.editions import ANSWER, SOLUTION, Numbers, editions  # noqa: E402
+from reader.editions import ANSWER, SOLUTION, editions  # noqa: E402
 from reader.myst import MystError  # noqa: E402
 
 BASE = "https://example.org/book/"
@@ -59,7 +59,7 @@ class FakeSite:
         return f"{BASE}{docname}.html"
 
 
-class FakeNumbers(Numbers):
+class FakeNumbers:
     def exercise(self, label, index):
         return f"Exercise 2.{index + 1}"
 
@@ -215,3 +215,15 @@ def test_outputs_are_cleared() -> None:
     made = editions(nb, "book/ch2", "book/ch2.md", FakeSite(), FakeNumbers())
     (code,) = [cell for cell in made["reader"].cells if cell.cell_type == "code"]
     assert code.outputs == [] and code.execution_count is None
+
+
+def test_an_exercise_that_ends_the_chapter_still_gets_its_answer_cell() -> None:
+    cells = make("# T\n\n```{exercise} Last one\nExplain.\n```\n")["reader"].cells
+    assert cells[-1].cell_type == "code" and ANSWER in cells[-1].metadata["tags"]
+    assert cells[-1].source.startswith("# Your turn")
+
+
+def test_a_solution_to_an_unknown_exercise_is_refused() -> None:
+    body = EXERCISE.replace("```{solution-start} ex-a", "```{solution-start} ex-typo")
+    with pytest.raises(MystError, match=r"book/ch2\.md:\d+: .*'ex-typo'"):
+        make(body)

@@ -19,6 +19,7 @@ from __future__ import annotations
 import copy
 import re
 from dataclasses import dataclass, field
+from typing import Protocol
 
 import nbformat
 from nbformat import NotebookNode
@@ -35,11 +36,11 @@ _CHECK_CALL = re.compile(r"exercises\.check_\w+\([^()]*\)")
 _COMMENT_ONLY = re.compile(r"^(\s*(#.*)?)$")
 
 
-class Numbers:
-    """The site's numbers for the exercises and figures of one chapter."""
+class Numbers(Protocol):
+    """The site's numbers ("Exercise 4.1", "Fig. 4.2") for the exercises and figures of a chapter."""
 
-    def exercise(self, label: str | None, index: int) -> str: ...  # pragma: no cover
-    def figure(self, label: str) -> str: ...  # pragma: no cover
+    def exercise(self, label: str | None, index: int) -> str: ...
+    def figure(self, label: str) -> str: ...
 
 
 @dataclass
@@ -67,20 +68,24 @@ class _Layout:
 
     def emit(self, cell: NotebookNode, *, answer_candidate: bool = False) -> None:
         """Append a cell; first give a just-stated exercise its answer cell if it has none."""
-        pending = self.awaiting_answer
-        if pending is not None:
-            self.awaiting_answer = None
+        if self.awaiting_answer is not None:
             if answer_candidate and self.solution_of is None:
-                pending.answer = cell
+                self.awaiting_answer.answer = cell
+                self.awaiting_answer = None
                 cell.metadata.setdefault("tags", []).append(ANSWER)
                 self.cells.append((cell, False))
                 return
-            pending.answer = nbformat.v4.new_code_cell("", metadata={"tags": [ANSWER]})
-            self.cells.append((pending.answer, False))
+            self.give_answer_cell()
         in_solution = self.solution_of is not None
         if in_solution:
             hide(cell)
         self.cells.append((cell, in_solution))
+
+    def give_answer_cell(self) -> None:
+        """Put an answer cell (filled in by :func:`_fill_answer`) after the exercise just stated."""
+        self.awaiting_answer.answer = nbformat.v4.new_code_cell("", metadata={"tags": [ANSWER]})
+        self.cells.append((self.awaiting_answer.answer, False))
+        self.awaiting_answer = None
 
     def exercise_for(self, label: str, where: Where) -> _Exercise:
         for exercise in reversed(self.exercises):
@@ -130,8 +135,7 @@ def editions(nb: NotebookNode, docname: str, path: str, site: Site, numbers: Num
         else:
             layout.emit(copy.deepcopy(cell))
     if layout.awaiting_answer is not None:  # an exercise ends the chapter
-        layout.emit(markdown_cell(""))
-        layout.cells.pop()
+        layout.give_answer_cell()
     if layout.solution_of is not None:
         raise Where(docname, path, 0).error("a {solution-start} has no {solution-end}")
     for exercise in layout.exercises:

@@ -116,7 +116,10 @@ class Converter:
         title, target = _split_explicit(content)
         try:
             if name in {"glue", "glue:", "glue:text"}:
-                key, _, fmt = content.partition(":") if name == "glue:text" else (content, "", "")
+                # As myst-nb reads it: the format spec follows the last colon.
+                key, fmt = content.rsplit(":", 1) if name == "glue:text" and ":" in content else (content, "")
+                if "::" in key:
+                    raise LookupError("a value glued in another page cannot be pasted here; glue it in this page")
                 return self.site.glue(doc, key.strip(), fmt, plain=name != "glue:text")
             if name == "math":
                 return f"${content}$"
