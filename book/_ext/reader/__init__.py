@@ -19,6 +19,7 @@ for Colab and Binder.
 from __future__ import annotations
 
 import json
+import posixpath
 from pathlib import Path
 from typing import Any
 
@@ -102,10 +103,8 @@ class SphinxSite:
         return text, self.page_url(target_doc, anchor)
 
     def doc(self, docname: str, target: str, title: str | None) -> tuple[str, str]:
-        base = docname.rsplit("/", 1)[0] if "/" in docname else ""
-        from posixpath import join, normpath
-
-        target_doc = target.lstrip("/") if target.startswith("/") else normpath(join(base, target))
+        base = posixpath.dirname(docname)
+        target_doc = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(base, target))
         if target_doc not in self.env.titles:
             raise LookupError(f"no page {target_doc!r}")
         return title or self.env.titles[target_doc].astext(), self.page_url(target_doc)
@@ -113,7 +112,8 @@ class SphinxSite:
     def term(self, docname: str, term: str, title: str | None) -> tuple[str, str]:
         objects = self.std.objects
         key = ("term", term.lower())
-        found = objects.get(key) or objects.get(("term", term))
+        found = objects.get(key) or objects.get(("term", term)) or next(
+            (entry for (kind, name), entry in objects.items() if kind == "term" and name.lower() == term.lower()), None)
         if found is None:
             raise LookupError(f"no glossary term {term!r}")
         return title or term, self.page_url(found[0], found[1])
@@ -127,9 +127,7 @@ class SphinxSite:
         if not refs:
             raise LookupError(f"no citation {keys!r}")
         page, _, anchor = refs[0].partition("#")
-        from posixpath import dirname, join, normpath
-
-        target = normpath(join(dirname(docname), page)).removesuffix(".html")
+        target = posixpath.normpath(posixpath.join(posixpath.dirname(docname), page)).removesuffix(".html")
         return resolved.astext(), self.page_url(target, anchor)
 
     def py(self, docname: str, kind: str, target: str) -> tuple[str, str]:
@@ -210,8 +208,6 @@ def edition_links(app: Sphinx) -> list[tuple[str, str, dict[str, str]]]:
 
 def fill_editions_list(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     """Replace each placeholder by the list, with links relative to the page."""
-    from posixpath import dirname, relpath
-
     for placeholder in list(doctree.findall(editions_list)):
         items = nodes.bullet_list()
         for target, title, paths in edition_links(app):
@@ -222,7 +218,7 @@ def fill_editions_list(app: Sphinx, doctree: nodes.document, docname: str) -> No
             for position, edition in enumerate(EDITIONS):
                 if position:
                     paragraph += nodes.Text(", ")
-                uri = relpath(paths[edition], dirname(docname) or ".")
+                uri = posixpath.relpath(paths[edition], posixpath.dirname(docname) or ".")
                 paragraph += nodes.reference("", f"{edition} notebook", refuri=uri)
             items += nodes.list_item("", paragraph)
         placeholder.replace_self(items)
