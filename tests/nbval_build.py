@@ -13,9 +13,15 @@ Three differences between nbval's defaults and myst-nb's build are closed here:
    into a ``<chapter>.glue.json`` file beside it. We compare the re-run's glued values
    with that file, so numbers quoted in the prose are verified like any other output.
 
-It also refuses a notebook with unexecuted code cells: when a chapter is served from
-the execution cache, myst-nb writes its copy without outputs, and comparing against
-that would check nothing.
+4. **PNG renditions.** nbval skips ``image/png`` unless nbdime is used; we compare it too,
+   so every output (text, HTML, SVG and the 300-dpi PNG the book exports) must come
+   back byte for byte, after ``tests/nbval_sanitize.cfg``. This re-run is the proof
+   that two clean executions give the same outputs and exported figures (it replaced a
+   second clean build of the whole book).
+
+It also refuses a notebook with unexecuted code cells: comparing against that would
+check nothing (book/_ext/build_checks.py writes cached outputs into the copies of an
+incremental build, so this only happens to a copy from a broken or interrupted build).
 """
 
 from __future__ import annotations
@@ -84,14 +90,14 @@ def pytest_collectstart(collector: pytest.Collector) -> None:
     """Fail early on an executed-notebook copy that holds no execution."""
     if not isinstance(collector, nbval.plugin.IPyNbFile):
         return
+    collector.skip_compare = tuple(k for k in collector.skip_compare if k != "image/png")
     notebook = nbformat.read(str(collector.fspath), as_version=4)
     code = [c for c in notebook.cells if c.cell_type == "code"]
     unexecuted = [i for i, c in enumerate(code) if c.get("execution_count") is None]
     if unexecuted:
         raise pytest.UsageError(
-            f"{collector.fspath}: code cells {unexecuted} were not executed (a chapter served "
-            f"from the execution cache is written without outputs); build from clean first "
-            f"(make book-clean book), as make test does")
+            f"{collector.fspath}: code cells {unexecuted} were not executed (the copy "
+            f"of a failed or interrupted build has no outputs): run 'make book' first")
 
 
 nbval.plugin.RunningKernel = BuildLikeKernel
