@@ -65,8 +65,18 @@ def image_outside_figure_message() -> str:
             f"{FIGURE_KEYS[2]} (see {TEMPLATE}), or do not display the plot")
 
 
+def _source_map(app: Sphinx, docname: str) -> list[int]:
+    """The ``.md`` line of each cell's fence, as myst-nb recorded it in the executed copy."""
+    executed = Path(app.outdir).parent / "jupyter_execute" / f"{docname}.ipynb"
+    if not executed.is_file():
+        return []
+    return list(nbformat.read(executed, as_version=4).metadata.get("source_map", []))
+
+
 def check_images_in_figures(app: Sphinx, doctree: nodes.document) -> None:
-    """Warn about every code-cell image output that no figure node holds."""
+    """Warn once about each code cell with an image output that no figure node holds."""
+    reported: set[int] = set()
+    source_map: list[int] | None = None
     for image in doctree.findall(nodes.image):
         ancestors, parent = [], image.parent
         while parent is not None:
@@ -77,7 +87,17 @@ def check_images_in_figures(app: Sphinx, doctree: nodes.document) -> None:
         if not any(isinstance(a, nodes.container) and a.get("nb_element") == "cell_code_output"
                    for a in ancestors):
             continue  # a Markdown image, not a cell output
-        logger.warning(image_outside_figure_message(), location=_cell_location(image),
+        cell = _cell_location(image)
+        index = cell.get("cell_index") if isinstance(cell, nodes.Element) else None
+        if index in reported:
+            continue  # the same output's other rendition (SVG and PNG)
+        reported.add(index)
+        if source_map is None:
+            source_map = _source_map(app, app.env.docname)
+        location: Any = cell
+        if isinstance(index, int) and index < len(source_map):
+            location = (app.env.docname, source_map[index])
+        logger.warning(image_outside_figure_message(), location=location,
                        type="build_checks", subtype="figure")
 
 

@@ -59,8 +59,11 @@ def toc_parts(toc_path: Path) -> list[tuple[str, bool, list[str]]]:
 FRONT_MATTER = re.compile(r"\A---\n(.*?)\n---\n", re.DOTALL)
 
 
-def chapter_goal(source: Path) -> str:
-    """The chapter's one-line goal: its meta description, or its first sentence."""
+def chapter_goal(source: Path, substitutions: dict[str, Any] | None = None) -> str:
+    """The chapter's one-line goal: its meta description, or its first sentence.
+
+    MyST substitutions (``{{ name }}``) in the sentence are replaced by their values.
+    """
     text = source.read_text(encoding="utf-8")
     match = FRONT_MATTER.match(text)
     if match:
@@ -85,6 +88,8 @@ def chapter_goal(source: Path) -> str:
     words = re.sub(r"\{[a-z:]+\}`([^`<]*?)(?:\s*<[^>]*>)?`", r"\1", words)  # {term}`x <y>` -> x
     words = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", words)  # [text](url) -> text
     sentence = re.split(r"(?<=[.!?])\s", words, maxsplit=1)[0]
+    sentence = re.sub(r"\{\{\s*(\w+)\s*\}\}",
+                      lambda m: str((substitutions or {}).get(m.group(1), m.group(0))), sentence)
     return sentence.replace("*", "").replace("`", "")
 
 
@@ -109,7 +114,7 @@ def render_map(app: Sphinx, docname: str) -> str:
         for doc in docs:
             title = env.titles[doc].astext()
             link = relative_uri(here, builder.get_target_uri(doc))
-            goal = chapter_goal(Path(env.doc2path(doc)))
+            goal = chapter_goal(Path(env.doc2path(doc)), app.config.myst_substitutions)
             thumb = ""
             first = next((f for f in figures.get(doc, []) if f.name in exported), None)
             if first is not None:
