@@ -33,7 +33,7 @@ def table(path: Path = TIMES) -> str:
     rows = [line.split("\t") for line in path.read_text().splitlines()] if path.is_file() else []
     if not rows:
         return "no suite has been timed yet"
-    width = max(len(r[0]) for r in rows)
+    width = max([len("suite"), len("total")] + [len(r[0]) for r in rows])
     lines = [f"{'suite':<{width}}  {'time':>8}  status", f"{'-' * width}  {'-' * 8}  ------"]
     for name, seconds, status in rows:
         s = float(seconds)

@@ -12,9 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from _scratch import ROOT, SKIP
-
-TINY_CHAPTER = Path("book/scratch/tiny.md")
+from _scratch import ROOT, SKIP, TINY_CHAPTER
 TINY = '''---
 jupytext:
   text_representation:

@@ -13,8 +13,7 @@ import json
 import re
 from pathlib import Path
 
-from conftest import TINY_CHAPTER
-from _scratch import ROOT, VENV, make, run
+from _scratch import ROOT, TINY_CHAPTER, VENV, make, run
 
 EXECUTED = Path("_build/jupyter_execute") / TINY_CHAPTER.with_suffix(".ipynb")
 PAGE = Path("_build/html") / TINY_CHAPTER.with_suffix(".html")
