@@ -47,7 +47,9 @@ export PYTHONPATH := $(CURDIR)/src
 export JAX_PLATFORMS := cpu
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 # JAX's persistent compilation cache, shared by every kernel this Makefile starts (the
-# build's, nbval's): a function compiled by the build is loaded, not recompiled, by nbval.
+# build's, nbval's): a function compiled by the build is loaded, not recompiled, by nbval
+# (chapter 5: 128 s without, 80 s with a warm cache, on a loaded machine). `make clean`
+# empties it; `make book-clean` keeps it.
 export JAX_COMPILATION_CACHE_DIR := $(CURDIR)/_build/jax_cache
 export JAX_PERSISTENT_CACHE_MIN_COMPILE_TIME_SECS := 0
 export JAX_PERSISTENT_CACHE_MIN_ENTRY_SIZE_BYTES := 0
@@ -114,8 +116,11 @@ pdf: $(STAMP)
 	@test -s _build/latex/book.pdf
 	@echo "The PDF is built: $(CURDIR)/_build/latex/book.pdf"
 
+# Everything the build made, except JAX's compilation cache: its entries are keyed on the
+# exact computation, JAX version and flags, so reusing them cannot change an output, and
+# it spares a clean build (and `make test`) recompiling every jitted function.
 book-clean:
-	rm -rf _build
+	@test ! -d _build || find _build -mindepth 1 -maxdepth 1 ! -name jax_cache -exec rm -rf {} +
 
 # Launching the chapters (issue 5): Colab copies, and JupyterLab as Binder sets it up.
 .PHONY: notebooks lab
