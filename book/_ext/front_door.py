@@ -113,6 +113,9 @@ def render_map(app: Sphinx, docname: str) -> str:
         out.append(f'<ol class="book-map-chapters{" numbered" if numbered else ""}">')
         for doc in docs:
             title = env.titles[doc].astext()
+            number = env.toc_secnumbers.get(doc, {}).get("")
+            if number:
+                title = f"{'.'.join(map(str, number))}. {title}"
             link = relative_uri(here, builder.get_target_uri(doc))
             goal = chapter_goal(Path(env.doc2path(doc)), app.config.myst_substitutions)
             thumb = ""

@@ -78,6 +78,19 @@ def test_library_change_reexecutes_chapter_and_fails_verification(tiny_book: Pat
     assert verified.returncode == 0, "strict nbval must pass on an untouched build\n" + verified.stdout[-3000:]
     before = outputs_text(tiny_book / EXECUTED)
 
+    # nbval compares the 300-dpi PNG rendition too (it skips image/png by default): a
+    # PNG that differs from what the kernel draws fails verification.
+    executed = tiny_book / EXECUTED
+    original = executed.read_text()
+    notebook = json.loads(original)
+    png = next(o["data"] for c in notebook["cells"] for o in c.get("outputs", [])
+               if "image/png" in o.get("data", {}))
+    png["image/png"] = png["image/png"][:-12] + ("A" if png["image/png"][-12] != "A" else "B") + png["image/png"][-11:]
+    executed.write_text(json.dumps(notebook))
+    tampered = make("test-notebooks", tiny_book)
+    assert tampered.returncode != 0 and "image/png" in tampered.stdout, tampered.stdout[-3000:]
+    executed.write_text(original)
+
     losses = tiny_book / "src" / "dl_workshop" / "losses.py"
     losses.write_text(losses.read_text() + LIBRARY_FAULT)
 

@@ -30,7 +30,7 @@ def test_template_builds_and_lands_on_the_map(tiny_book: Path) -> None:
                for a in li.select("a[href]")[:1]}
     assert set(entries) == {"scratch/tiny.html", "scratch/from-template.html"}, entries
     entry = entries["scratch/from-template.html"]
-    assert entry.select_one(".book-map-title").get_text() == "Short title"
+    assert entry.select_one(".book-map-title").get_text() == "2. Short title"
     assert entry.select_one(".book-map-goal").get_text().startswith("Fit a line to data")
     thumb = entry.select_one("img.book-map-thumb")
     assert thumb is not None and (site / "book" / thumb["src"]).resolve().is_file(), thumb
