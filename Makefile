@@ -140,7 +140,7 @@ lab: $(STAMP)
 SUITES := unit notebooks pipeline figures launch site workflows
 test: $(STAMP) chromium book-clean
 	$(TIMED) reset
-	$(TIMED) run book -- $(MAKE) --no-print-directory book
+	@$(TIMED) run book -- $(MAKE) --no-print-directory book || { $(TIMED) table; exit 1; }
 	@status=0; for suite in $(SUITES); do \
 	  $(TIMED) run $$suite -- $(MAKE) --no-print-directory test-$$suite || status=1; done; \
 	  echo; echo "make test: time per suite (budget: 15 min in all; 'make bench-test' checks it)"; \

@@ -123,7 +123,7 @@ def render_map(app: Sphinx, docname: str) -> str:
             if first is not None:
                 src = relative_uri(here, exported[first.name].thumb)
                 thumb = (f'<img class="book-map-thumb" src="{html.escape(src)}" '
-                         f'alt="{html.escape(first.alt)}" loading="lazy">')
+                         f'alt="{html.escape(first.alt)}">')
             out.append(f'<li class="book-map-chapter"><a href="{html.escape(link)}">{thumb}'
                        f'<span class="book-map-title">{html.escape(title)}</span></a>'
                        f'<p class="book-map-goal">{html.escape(goal)}</p></li>')
