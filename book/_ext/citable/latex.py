@@ -40,13 +40,22 @@ def _is_solution(node: nodes.Node) -> bool:
 
 
 def solutions_at_chapter_end(app: Sphinx, doctree: nodes.document, docname: str) -> None:
-    """In the LaTeX build's one big document: each chapter's solutions go to its end."""
+    """In the LaTeX build's one big document: each chapter's solutions go to its end.
+
+    A chapter is the innermost ``start_of_file`` node (one per included page) around
+    the solution; its solutions follow its last section, under a section of their own.
+    """
     if app.builder.format != "latex":
         return
-    for chapter in doctree.findall(addnodes.start_of_file):
-        solutions = [n for n in chapter.findall(_is_solution)]
-        if not solutions:
+    by_chapter: dict[int, tuple[nodes.Element, list[nodes.Element]]] = {}
+    for solution in list(doctree.findall(_is_solution)):
+        chapter = solution.parent
+        while chapter is not None and not isinstance(chapter, addnodes.start_of_file):
+            chapter = chapter.parent
+        if chapter is None:
             continue
+        by_chapter.setdefault(id(chapter), (chapter, []))[1].append(solution)
+    for chapter, solutions in by_chapter.values():
         sections = [c for c in chapter.children if isinstance(c, nodes.section)]
         if not sections:
             continue
@@ -76,7 +85,7 @@ def gallery_for_print(views: list, info: BookInfo) -> list[nodes.Node]:
     for view in views:
         label = _figure_label(view.record.docname, view.record.name)
         first = re.split(r"(?<=[.!?])\s", view.citation.caption_latex, maxsplit=1)[0]
-        lines.append(f"\\item[\\hyperref[{label}]{{Figure~\\ref*{{{label}}}}}] "
+        lines.append(f"\\item[{{\\hyperref[{label}]{{Figure~\\ref*{{{label}}}}}}}] "
                      f"(page~\\pageref*{{{label}}}) {first}")
     lines.append("\\end{description}")
     return [intro, nodes.raw("", "\n".join(lines) + "\n", format="latex")]
@@ -85,7 +94,12 @@ def gallery_for_print(views: list, info: BookInfo) -> list[nodes.Node]:
 # --- the LaTeX file: front matter, parts and back matter as on the site -----------------
 
 _PART = re.compile(r"\\part\{(?P<title>[^{}]*)\}")
-_CHAPTER = re.compile(r"\\chapter\{")
+# The report class (under sphinxmanual) has no \frontmatter: a chapter is unnumbered,
+# and steps no counter, while secnumdepth is below 0; it still goes in the contents.
+_SAVE_DEPTH = ("\\newcounter{citablesecnumdepth}"
+               "\\setcounter{citablesecnumdepth}{\\value{secnumdepth}}\n")
+_UNNUMBERED = "\\setcounter{secnumdepth}{-1}\n"
+_NUMBERED = "\\setcounter{secnumdepth}{\\value{citablesecnumdepth}}\n"
 
 
 def match_the_website(tex: str, numbered: list[str], front: list[str],
@@ -93,10 +107,11 @@ def match_the_website(tex: str, numbered: list[str], front: list[str],
     """Give the LaTeX file the website's structure and numbering.
 
     ``numbered`` are the captions of the numbered parts; ``front`` and ``back`` those of
-    the unnumbered parts before and after them. A front part's chapters go into
-    ``\\frontmatter`` (unnumbered, in the contents), a numbered part gets an unnumbered
-    ``\\part*`` with its own caption (so "Part I: ..." is not printed as "Part II"), and
-    the parts after it go into ``\\backmatter``. Raises ``ValueError`` if a part is missing.
+    the unnumbered parts before and after them. The chapters of unnumbered parts are
+    unnumbered (and count for nothing), those of numbered parts are numbered on from 1
+    across parts, as on the site. Each part but the front one gets an unnumbered
+    ``\\part*`` with its own caption (so "Part I: ..." is not printed "Part II").
+    Raises ``ValueError`` if a part is missing.
     """
     parts = list(_PART.finditer(tex))
     found = [m["title"] for m in parts]
@@ -104,28 +119,18 @@ def match_the_website(tex: str, numbered: list[str], front: list[str],
         if title not in found:
             raise ValueError(f"the LaTeX file has no part {title!r}; it has {found}")
     out, pos = [], 0
-    started_main = started_back = False
-    first_chapter = _CHAPTER.search(tex)
-    if front and first_chapter is not None:
-        begin = tex.rfind("\\sphinxtableofcontents", 0, first_chapter.start())
-        cut = tex.find("\n", begin) + 1 if begin >= 0 else 0
-        out.append(tex[:cut] + "\\frontmatter\n")
-        pos = cut
+    numbering = None  # None before the first part, then True or False
     for match in parts:
         title = match["title"]
         out.append(tex[pos:match.start()])
-        if title in front:
-            replacement = ""  # front matter chapters need no part heading
-        elif title in numbered:
-            replacement = ("" if started_main else "\\mainmatter\n") + (
-                f"\\part*{{{title}}}\\addcontentsline{{toc}}{{part}}{{{title}}}"
-                "\\markboth{}{}")
-            started_main = True
-        else:
-            replacement = ("" if started_back else "\\backmatter\n") + (
-                f"\\part*{{{title}}}\\addcontentsline{{toc}}{{part}}{{{title}}}")
-            started_back = True
-        out.append(replacement)
+        wanted = title in numbered
+        if numbering is None:  # remember the document's depth before turning it off
+            out.append(_SAVE_DEPTH)
+        if wanted != numbering:
+            out.append(_NUMBERED if wanted else _UNNUMBERED)
+            numbering = wanted
+        if title not in front:  # front matter chapters need no part heading
+            out.append(f"\\part*{{{title}}}\\addcontentsline{{toc}}{{part}}{{{title}}}")
         pos = match.end()
     out.append(tex[pos:])
     return "".join(out)
