@@ -4,7 +4,8 @@
 #   make test    build from clean, then run every check
 #   make serve   preview the built site on http://127.0.0.1:8000
 #   make bench   time dl_workshop.fit against a naive training loop
-#   make pdf     the whole book as one PDF, _build/latex/book.pdf (TeX Live)
+#   make pdf     the whole book as one PDF, _build/latex/book.pdf (TeX Live), then its checks
+#   make pdf-check  check the PDF against the site (numbers, 300 dpi, links, BibTeX)
 #   make lab     open the chapters as notebooks in JupyterLab (as Binder does)
 #
 # The first call creates .venv from requirements.lock; nothing else is needed

@@ -43,7 +43,8 @@ def solutions_at_chapter_end(app: Sphinx, doctree: nodes.document, docname: str)
     """In the LaTeX build's one big document: each chapter's solutions go to its end.
 
     A chapter is the innermost ``start_of_file`` node (one per included page) around
-    the solution; its solutions follow its last section, under a section of their own.
+    the solution; its solutions close its top section (the chapter), under a section of
+    their own.
     """
     if app.builder.format != "latex":
         return
@@ -56,15 +57,17 @@ def solutions_at_chapter_end(app: Sphinx, doctree: nodes.document, docname: str)
             continue
         by_chapter.setdefault(id(chapter), (chapter, []))[1].append(solution)
     for chapter, solutions in by_chapter.values():
-        sections = [c for c in chapter.children if isinstance(c, nodes.section)]
-        if not sections:
+        top = next(iter(chapter.findall(nodes.section)), None)
+        if top is None:
+            logger.warning(f"{chapter['docname']}: no section to hold its solutions",
+                           type="citable", subtype="latex")
             continue
         box = nodes.section(ids=[f"solutions-{chapter['docname'].replace('/', '-')}"])
         box += nodes.title("", "Solutions to the exercises")
         for solution in solutions:
             solution.parent.remove(solution)
             box += solution
-        sections[-1] += box
+        top += box
 
 
 def _figure_label(docname: str, name: str) -> str:
