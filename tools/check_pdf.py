@@ -1,7 +1,8 @@
 """Check the PDF that `make pdf` built against the website (run by `make pdf`).
 
 - Every figure's number in the PDF text ("Fig. 1.2: <caption>") equals its number on the
-  website, and every exercise number of the website appears in the PDF.
+  website, and every exercise number of the website appears in the PDF, with its solution
+  in a "Solutions to the exercises" section after it (not right under the exercise).
   The website's numbers come from ``_build/latex/web-numbers.json``, which the LaTeX
   build writes with the website's numbering (book/_ext/citable/latex.py); when a built
   site is present, its ``figures/figures.json`` must agree with that file too.
@@ -77,6 +78,20 @@ def exercise_problems(text: str, exercises: dict[str, str]) -> list[str]:
     return problems
 
 
+def solution_problems(text: str, exercises: dict[str, str]) -> list[str]:
+    """Each solution sits in its chapter's "Solutions to the exercises", not under the exercise."""
+    problems = []
+    for number in sorted(set(exercises.values())):
+        exercise = re.search(rf"(?<!Solution to )Exercise {re.escape(number)} ", text)
+        solution = text.find(f"Solution to Exercise {number} ")
+        if exercise is None or solution < 0:
+            continue  # a missing exercise is reported by exercise_problems
+        if "Solutions to the exercises" not in text[exercise.end():solution]:
+            problems.append(f"the solution of Exercise {number} is not in a Solutions section "
+                            "after the exercise")
+    return problems
+
+
 def image_problems(pdf: Path, n_figures: int) -> list[str]:
     """Every image at least MIN_DPI as placed (soft masks excluded)."""
     lines = _run("pdfimages", "-list", str(pdf)).splitlines()[2:]
@@ -125,6 +140,7 @@ def main(argv: list[str] | None = None) -> int:
     problems = (site_problems(numbers, args.site)
                 + figure_problems(text, numbers["figures"])
                 + exercise_problems(text, numbers["exercises"])
+                + solution_problems(text, numbers["exercises"])
                 + image_problems(args.pdf, len(numbers["figures"]))
                 + link_problems(args.pdf))
     for problem in problems:

@@ -14,7 +14,7 @@ from _figsite import ROOT
 sys.path.insert(0, str(ROOT / "book" / "_ext"))
 sys.path.insert(0, str(ROOT))
 from citable.latex import match_the_website, toc_parts  # noqa: E402
-from tools.check_pdf import exercise_problems, figure_problems  # noqa: E402
+from tools.check_pdf import exercise_problems, figure_problems, solution_problems  # noqa: E402,E501
 
 TEX = ("\\sphinxtableofcontents\n\\part{Preface}\n\\chapter{Preface}\n\\chapter{Run it}\n"
        "\\part{Part I: Basics}\n\\chapter{One}\n\\part{Part II: More}\n\\chapter{Six}\n"
@@ -61,7 +61,9 @@ def test_solutions_move_to_the_end_of_their_chapter() -> None:
         section += nodes.paragraph("", "exercise")
         section += solution_node("", nodes.paragraph("", f"solution {name}"))
         section += nodes.paragraph("", "after")
-        start += nodes.compound("", section) if name == "b" else section  # wrapped or not
+        page = nodes.document(None, None)  # as Sphinx inlines a page: children set directly,
+        page += nodes.compound("", section) if name == "b" else section  # no parent link
+        start.children = [page]
         doc += start
         chapters.append(section)
 
@@ -84,3 +86,6 @@ def test_pdf_checks_catch_a_renumbered_figure_and_a_missing_exercise() -> None:
     assert wrong == ["fig-a is Fig. 3.2 in the PDF but Fig. 1.2 on the website"]
     assert exercise_problems("Exercise 1.2 (x)", {"ex-a": "1.2"}) == []
     assert exercise_problems("Exercise 1.5.1 (x)", {"ex-a": "1.2"})[0].startswith("exercise ex-a")
+    assert solution_problems("Exercise 1.2 (x) Solution to Exercise 1.2 (x)", {"e": "1.2"})
+    assert solution_problems("Exercise 1.2 (x) text Solutions to the exercises "
+                             "Solution to Exercise 1.2 (x)", {"e": "1.2"}) == []

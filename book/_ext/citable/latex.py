@@ -39,24 +39,32 @@ def _is_solution(node: nodes.Node) -> bool:
     return type(node).__name__ == "solution_node"  # sphinx_exercise.nodes.solution_node
 
 
+def _own_solutions(node: nodes.Element) -> list[nodes.Element]:
+    """Solutions inside ``node`` but not inside a page included within it."""
+    found = []
+    for child in node.children:
+        if isinstance(child, addnodes.start_of_file):
+            continue
+        if _is_solution(child):
+            found.append(child)
+        elif isinstance(child, nodes.Element):
+            found += _own_solutions(child)
+    return found
+
+
 def solutions_at_chapter_end(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     """In the LaTeX build's one big document: each chapter's solutions go to its end.
 
-    A chapter is the innermost ``start_of_file`` node (one per included page) around
-    the solution; its solutions close its top section (the chapter), under a section of
-    their own.
+    A chapter is a ``start_of_file`` node (one per included page; Sphinx does not set
+    the parent of the page inside it, so the walk goes down, not up); its solutions
+    close its top section, under a section of their own.
     """
     if app.builder.format != "latex":
         return
-    by_chapter: dict[int, tuple[nodes.Element, list[nodes.Element]]] = {}
-    for solution in list(doctree.findall(_is_solution)):
-        chapter = solution.parent
-        while chapter is not None and not isinstance(chapter, addnodes.start_of_file):
-            chapter = chapter.parent
-        if chapter is None:
+    for chapter in list(doctree.findall(addnodes.start_of_file)):
+        solutions = _own_solutions(chapter)
+        if not solutions:
             continue
-        by_chapter.setdefault(id(chapter), (chapter, []))[1].append(solution)
-    for chapter, solutions in by_chapter.values():
         top = next(iter(chapter.findall(nodes.section)), None)
         if top is None:
             logger.warning(f"{chapter['docname']}: no section to hold its solutions",
