@@ -24,9 +24,9 @@ from citable.bookinfo import load_book_info, read_release, version_problems  # n
 from citable.cite import (FigureCitation, bibtex_escape, book_bibtex,  # noqa: E402
                           book_citation_text, figure_bibtex, figure_citation_text,
                           figure_credit_line, latex_text)
-from citable.figures import (PNG, SVG, FileCredit, FigureRecord, caption_to_latex,  # noqa: E402
-                             caption_to_text, export_figures, png_text, png_with_credit,
-                             record_figure, svg_with_credit)
+from citable.credit import FileCredit, png_text, png_with_credit, svg_with_credit  # noqa: E402
+from citable.figures import (PNG, SVG, FigureRecord, caption_to_latex,  # noqa: E402
+                             caption_to_text, export_figures, record_figure)
 
 
 def cell_figure(name: str | None = "fig-demo", caption: str | None = "A demo.",

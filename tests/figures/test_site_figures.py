@@ -20,7 +20,7 @@ from _figsite import (GALLERY, NAME, ROOT, SITE, GalleryEntry, PageFigure, book_
 
 sys.path.insert(0, str(ROOT / "book" / "_ext"))
 from citable.bookinfo import load_book_info  # noqa: E402
-from citable.figures import png_text  # noqa: E402
+from citable.credit import png_text  # noqa: E402
 
 
 @pytest.fixture(scope="module")

@@ -22,7 +22,8 @@ from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 
 from .bookinfo import BookInfo
-from .figures import ExportedFigure, FigureRecord, FileCredit, export_figures, record_figure
+from .credit import FileCredit
+from .figures import ExportedFigure, FigureRecord, export_figures, record_figure
 
 logger = logging.getLogger(__name__)
 
