@@ -4,6 +4,7 @@ a "How to cite" page, and a reference list that holds every entry of references.
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
