@@ -7,7 +7,8 @@
 #   make bench-test  check the test budgets (chapter time vs. the floor, last make test)
 #   make serve   preview the built site on http://127.0.0.1:8000
 #   make bench   time dl_workshop.fit against the loops people write (benchmarks/results.md)
-#   make pdf     the whole book as one PDF, _build/latex/book.pdf (TeX Live)
+#   make pdf     the whole book as one PDF, _build/latex/book.pdf (TeX Live), then its checks
+#   make pdf-check  check the PDF against the site (numbers, 300 dpi, links, BibTeX)
 #   make lab     open the chapters' reader notebooks in JupyterLab (as Binder does)
 #
 # The first call creates .venv from requirements.lock; nothing else is needed
@@ -36,9 +37,10 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(LOCK_HASH)
 KERNEL_CONFIG := $(VENV)/etc/ipython/ipython_kernel_config.py
 CHROMIUM ?= /usr/bin/chromium
-# Debian's TeX Live, enough for `make pdf` (XeLaTeX, GNU FreeFont fonts, xindy for the index).
+# Debian's TeX Live, enough for `make pdf` (XeLaTeX, GNU FreeFont fonts, xindy for the index),
+# and poppler-utils for the checks of the PDF (tools/check_pdf.py).
 TEX_PACKAGES := texlive-latex-recommended texlive-latex-extra texlive-fonts-recommended \
-                texlive-xetex latexmk fonts-freefont-otf xindy
+                texlive-xetex latexmk fonts-freefont-otf xindy poppler-utils
 PORT ?= 8000
 
 # Every command runs this checkout's library, whatever the venv was installed from.
@@ -58,7 +60,7 @@ export PIP_FIND_LINKS :=
 export PIP_EXTRA_INDEX_URL :=
 
 .PHONY: help venv book book-clean test test-unit test-notebooks test-pipeline \
-        test-figures test-launch test-site test-workflows serve bench lock pdf clean chromium \
+        test-figures test-launch test-site test-workflows serve bench lock pdf pdf-check clean chromium \
         check bench-test
 TIMED := $(BIN)/python tools/suite_times.py
 
@@ -103,8 +105,12 @@ book: $(STAMP) $(KERNEL_CONFIG)
 	  exit 1; }
 	@echo "The book is built: open file://$(CURDIR)/_build/html/index.html (or run 'make serve')."
 
-# The whole book as one PDF, through Jupyter Book's LaTeX builder (not part of `make test`).
-pdf: $(STAMP)
+# The whole book as one PDF, through Jupyter Book's LaTeX builder (not part of `make test`;
+# needs TeX Live, installed here with apt-get when run as root). Its kernels get the same
+# figure settings as `make book` (300-dpi renditions), and the execution cache is keyed on
+# the settings the kernels really read (book/_ext/cache_key.py), so the two builds share
+# only clean results. Warnings are errors: a figure without its print rendition fails.
+pdf: $(STAMP) $(KERNEL_CONFIG)
 	@missing=$$(dpkg-query -W -f='$${db:Status-Status} $${Package}\n' $(TEX_PACKAGES) 2>&1 | grep -v '^installed ' || true); \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
@@ -112,9 +118,20 @@ pdf: $(STAMP)
 	      --no-install-recommends $(TEX_PACKAGES) >/dev/null; \
 	  else echo "TeX Live is missing: run 'sudo apt-get install --no-install-recommends $(TEX_PACKAGES)' (Debian) first." >&2; exit 1; fi; \
 	fi
-	TEXINPUTS=":$(CURDIR)/book/_latex" $(BIN)/jupyter-book build . --builder pdflatex
+	mkdir -p _build
+	TEXINPUTS=":$(CURDIR)/book/_latex" $(BIN)/jupyter-book build . --builder pdflatex \
+	  -W -n --keep-going 2>&1 | tee _build/pdf.log
 	@test -s _build/latex/book.pdf
+	$(MAKE) pdf-check
 	@echo "The PDF is built: $(CURDIR)/_build/latex/book.pdf"
+
+# The PDF's own checks: numbers as on the website, 300-dpi images, no broken link targets;
+# and, once the site is built too, its BibTeX entries compiled with pdfLaTeX and BibTeX.
+pdf-check: $(STAMP)
+	$(BIN)/python tools/check_pdf.py _build/latex/book.pdf
+	@if [ -f _build/html/figures/figures.json ]; then \
+	  $(BIN)/python -m pytest tests/figures/test_bibtex_latex.py; \
+	else echo "No built site: run 'make book' and 'make pdf-check' to compile its BibTeX too."; fi
 
 # Everything the build made, except JAX's compilation cache: its entries are keyed on the
 # exact computation, JAX version and flags, so reusing them cannot change an output, and
