@@ -15,6 +15,8 @@ Example:
 
 from dl_workshop.exercises.classification import (check_binary_cross_entropy,
                                                   check_mlp_forward, check_sigmoid)
+from dl_workshop.exercises.compilation import (check_soft_threshold, check_static_moments,
+                                               check_timing)
 from dl_workshop.exercises.optimization import (check_minibatch_sgd, check_momentum_pair,
                                                 check_optax_momentum)
 from dl_workshop.exercises.regression import (check_derivative, check_gradient_descent_step,
@@ -23,4 +25,5 @@ from dl_workshop.exercises.regression import (check_derivative, check_gradient_d
 __all__ = ["check_predict", "check_mse", "check_derivative", "check_gradient_descent_step",
            "check_training_loop", "check_sigmoid", "check_binary_cross_entropy",
            "check_mlp_forward", "check_momentum_pair", "check_minibatch_sgd",
-           "check_optax_momentum"]
+           "check_optax_momentum", "check_soft_threshold", "check_static_moments",
+           "check_timing"]
