@@ -20,10 +20,13 @@ from dl_workshop.exercises.regression import (check_derivative, check_gradient_d
 from dl_workshop.exercises.random_keys import (check_epoch_orders, check_init_many,
                                                check_walk_step)
 from dl_workshop.exercises.scan import check_ema_step, check_running_minimum, check_train_scan
+from dl_workshop.exercises.vmap import (check_best_learning_rate, check_many_models,
+                                        check_per_example_grads)
 
 __all__ = ["check_predict", "check_mse", "check_derivative", "check_gradient_descent_step",
            "check_training_loop", "check_sigmoid", "check_binary_cross_entropy",
            "check_mlp_forward",
            # Part II
+           "check_per_example_grads", "check_many_models", "check_best_learning_rate",
            "check_running_minimum", "check_ema_step", "check_train_scan",
            "check_epoch_orders", "check_init_many", "check_walk_step"]
