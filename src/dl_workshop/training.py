@@ -232,7 +232,8 @@ def fit(model_apply: Callable[[Params, jax.Array], jax.Array],
       (500,)
     """
     optimizer = _as_optimizer(optimizer)
-    for name, size in _vectors(optimizer).items():
+    if per_model := _vectors(optimizer):
+        name, size = next(iter(per_model.items()))
         raise ValueError(f"optimizer has {name} of shape ({size},), one value per model; "
                          f"fit trains one model: give one value, or use fit_many to train "
                          f"{size} models at once")
@@ -277,7 +278,8 @@ def _stack_optimizers(optimizer: Any) -> Optimizer:
             raise ValueError(f"optimizer[{i}] is {_kind(opt)} but optimizer[0] is "
                              f"{_kind(first)}; fit_many trains K models with "
                              f"one kind of optimizer")
-        for name, size in _vectors(opt).items():
+        if per_model := _vectors(opt):
+            name, size = next(iter(per_model.items()))
             raise ValueError(f"optimizer[{i}] has {name} of shape ({size},); in a list of "
                              f"optimizers each one holds single values")
     return jax.tree.map(lambda *values: jnp.asarray(values, jnp.float32), *optimizers)
