@@ -7,10 +7,10 @@ import jax.numpy as jnp
 import pytest
 
 import dl_workshop
-from dl_workshop import data, exercises, losses, models, optimizers, plotting, training
+from dl_workshop import data, exercises, interactive, losses, models, optimizers, plotting, training
 from dl_workshop.exercises import classification, regression
 
-MODULES = [dl_workshop, data, losses, models, optimizers, plotting, training, exercises,
+MODULES = [dl_workshop, data, losses, models, optimizers, plotting, training, exercises, interactive,
            regression, classification]
 
 
