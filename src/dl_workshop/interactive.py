@@ -92,7 +92,8 @@ def line_fit(x: Any, y: Any, *, reference_loss: float, w: float = 0.5, b: float 
 
     residuals = points.transform_calculate(prediction=prediction).mark_rule(
         color="#999999", clip=True).encode(
-        x=alt.X("x:Q", scale=x_scale), y=alt.Y("y:Q", scale=y_scale), y2="prediction:Q")
+        x=alt.X("x:Q", scale=x_scale, title="x"), y=alt.Y("y:Q", scale=y_scale, title="y"),
+        y2="prediction:Q")
     scatter = points.mark_circle(size=36, color=COLORS["blue"], opacity=0.9).encode(
         x="x:Q", y="y:Q")
     ends = alt.Chart(alt.InlineData(values=[{"x": d} for d in x_scale.domain]))
@@ -158,7 +159,7 @@ def _outcome(rate: float, losses: np.ndarray) -> str:
     else:
         verdict = "the loss stays where it started: the steps bounce back and forth"
     return (f"learning rate {rate:.2f}: after {losses.size - 1} steps the loss is "
-            f"{last:.4g} (it started at {first:.4g}); {verdict}.")
+            f"{last:.4g} (it started at {first:.4g});\n{verdict}.")
 
 
 def learning_rates(f: Callable[[np.ndarray], np.ndarray], learning_rates: Any,
@@ -178,13 +179,14 @@ def learning_rates(f: Callable[[np.ndarray], np.ndarray], learning_rates: Any,
       w_range: the horizontal extent of the left panel.
       value: the slider's starting learning rate (default: the middle one).
     """
-    rates = _vector(learning_rates, "learning_rates")
+    # Seven significant digits: float32 learning rates show as 0.31, not 0.3099999...
+    rates = np.array([float(f"{r:.7g}") for r in _vector(learning_rates, "learning_rates")])
     paths = np.asarray(paths, dtype=np.float64)
     if paths.ndim != 2 or paths.shape[0] != rates.size:
         raise ValueError(f"paths must have shape ({rates.size}, T + 1), one row per learning "
                          f"rate, got shape {paths.shape}")
     gaps = np.diff(rates)
-    spacing = float(gaps.mean()) if gaps.size else 1.0
+    spacing = float(f"{gaps.mean():.7g}") if gaps.size else 1.0
     if (gaps <= 0).any() or not np.allclose(gaps, spacing, rtol=1e-3):
         raise ValueError("learning_rates must be evenly spaced and increasing, got gaps "
                          f"from {gaps.min():.3g} to {gaps.max():.3g}")
@@ -213,16 +215,18 @@ def learning_rates(f: Callable[[np.ndarray], np.ndarray], learning_rates: Any,
         x="w:Q", y="loss:Q", description="point:N")
     on_curve = alt.layer(curve, path_line, path_points).properties(
         width=340, height=260, title="the steps on f(w)")
-    loss_curve = runs.mark_line(point=True, color=COLORS["orange"]).encode(
+    loss_curve = runs.mark_line(point=alt.OverlayMarkDef(color=COLORS["orange"]),
+                                color=COLORS["orange"]).encode(
         x=alt.X("step:Q", title="step"),
         y=alt.Y("loss:Q", scale=alt.Scale(type="log"), title="loss f(w), log scale")).properties(
         width=300, height=260, title="the loss at each step")
     outcome = alt.Chart(alt.InlineData(values=[{"lr": float(r), "text": _outcome(float(r), loss)}
                                          for r, loss in zip(rates, losses)])).transform_filter(
-        chosen).mark_text(**_TEXT, fontWeight="bold").encode(
-        x=alt.value(0), y=alt.value(4), text="text:N").properties(width=660, height=24)
+        chosen).mark_text(**_TEXT, fontWeight="bold", lineBreak="\n", lineHeight=18).encode(
+        x=alt.value(0), y=alt.value(4), text="text:N").properties(width=640, height=40)
     top = alt.hconcat(on_curve, loss_curve)
-    return alt.vconcat(top, outcome).add_params(slider).resolve_scale(y="independent")
+    return alt.vconcat(top, outcome).add_params(slider).resolve_scale(
+        y="independent").configure_view(stroke=None)
 
 
 def threshold(probabilities: Any, labels: Any, *, class_names: Sequence[str] = ("0", "1"),
@@ -257,14 +261,15 @@ def threshold(probabilities: Any, labels: Any, *, class_names: Sequence[str] = (
         x=alt.X("p:Q", bin=alt.Bin(extent=[0, 1], step=0.05),
                 title=f"predicted probability of {pos}"),
         y=alt.Y("count():Q", stack=None, title="examples"),
-        color=alt.Color("truth:N", scale=colors, title="truly"))
+        color=alt.Color("truth:N", scale=colors, title="truly",
+                        legend=alt.Legend(orient="top")))
     line = alt.Chart(alt.InlineData(values=[{}])).transform_calculate(t="t").mark_rule(
         color="black", strokeDash=[5, 3], strokeWidth=2).encode(x="t:Q")
     cells = {"nn": (0, "<="), "np": (0, ">"), "pn": (1, "<="), "pp": (1, ">")}
     counts = alt.Chart(data).transform_calculate(**{
         key: f"datum.label == {c} && datum.p {op} t ? 1 : 0" for key, (c, op) in cells.items()
     }).transform_aggregate(**{key: f"sum({key})" for key in cells}).transform_calculate(
-        text=("'threshold ' + format(t, '.2f') + ': predict " + pos + " when p > threshold'"
+        text=("'threshold ' + format(t, '.2f') + ':\\npredict " + pos + " when p > threshold'"
               f" + '\\n\\ntruly {neg}, predicted {neg}: ' + datum.nn"
               f" + '\\ntruly {neg}, predicted {pos}: ' + datum.np"
               f" + '\\ntruly {pos}, predicted {neg}: ' + datum.pn"

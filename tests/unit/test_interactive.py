@@ -82,13 +82,31 @@ def test_descent_paths_match_the_library_fit():
             np.testing.assert_allclose(paths[k, t], result.params["w"], rtol=1e-6)
 
 
+def test_descent_paths_match_fit_many():
+    """The K paths of one call, against training.fit_many's K models (issue 12's API)."""
+    fit_many = getattr(training, "fit_many", None)
+    if fit_many is None:
+        pytest.skip("training.fit_many is not in this version of the library")
+
+    def constant_model(params, x):
+        return jnp.full(x.shape[0], params["w"])
+
+    rates = jnp.array([0.1, 0.3, 0.9, 1.1])  # the last one diverges
+    result = fit_many(constant_model, losses.mean_squared_error,
+                      optimizers.gradient_descent(rates), {"w": jnp.array(0.0)},
+                      jnp.zeros((2, 1)), jnp.array([2.0, 4.0]), steps=8)
+    paths = interactive.descent_paths(f, 0.0, rates, steps=8)
+    np.testing.assert_allclose(result.losses, f(paths[:, :-1]), rtol=1e-5)
+    np.testing.assert_allclose(result.params["w"], paths[:, -1], rtol=1e-5)
+
+
 def test_descent_paths_diverge_without_error():
     paths = interactive.descent_paths(f, 0.0, [1.5], steps=30)
     assert abs(paths[0, -1] - 3.0) > 1e6
 
 
 def test_learning_rates_say_which_runs_diverge():
-    rates = np.arange(1, 121) * 0.01
+    rates = np.arange(1, 13) * 0.1
     paths = interactive.descent_paths(f, 0.0, rates, steps=15)
     for rate, verdict in [(0.3, "converges"), (1.0, "bounce back and forth"),
                           (1.1, "diverges")]:
@@ -113,14 +131,20 @@ def counts_at(p, labels, t):
             "pn": int(np.sum(~predicted & (labels == 1))), "pp": int(np.sum(predicted & (labels == 1)))}
 
 
-@pytest.mark.parametrize("t", [0.05, 0.5, 0.93])
-def test_threshold_counts_match_numpy(breast_cancer, t):
+@pytest.fixture(scope="module")
+def cancer_probabilities(breast_cancer):
+    """Predicted probabilities of class 1 on the breast-cancer test set, and its labels."""
     x_train, y_train, x_test, y_test = breast_cancer
     params = training.fit(models.logistic_apply, losses.binary_cross_entropy,
                           optimizers.gradient_descent(0.1),
                           models.logistic_init(jax.random.key(1), x_train.shape[1]),
                           x_train, y_train, steps=200).params
-    p = np.asarray(models.logistic_predict_proba(params, x_test), dtype=np.float64)
+    return np.asarray(models.logistic_predict_proba(params, x_test), dtype=np.float64), y_test
+
+
+@pytest.mark.parametrize("t", [0.05, 0.5, 0.93])
+def test_threshold_counts_match_numpy(cancer_probabilities, t):
+    p, y_test = cancer_probabilities
     chart = interactive.threshold(p, y_test, class_names=("malignant", "benign"), value=t)
     text = rendered_text(chart)
     c = counts_at(p, np.asarray(y_test), t)

@@ -76,13 +76,17 @@ def _write_assets(app: Sphinx, exception: Exception | None) -> None:
     import vl_convert
 
     version = vega_lite_version()
-    header = bundle_header(version)
+    # A function scope keeps the bundle's top-level names (such as ``_``) from
+    # clashing with the page's other scripts; it sets window.vegaEmbed itself.
+    # (Not a module script: browsers refuse those on a site opened from file://.)
+    opening = bundle_header(version) + "(function () {\n"
     bundle = target / BUNDLE
     # The bundle takes seconds to make: keep it while the pinned versions are the same.
-    if bundle.is_file() and bundle.read_text(encoding="utf-8").startswith(header):
+    if bundle.is_file() and bundle.read_text(encoding="utf-8").startswith(opening):
         return
     logger.info("vega_activities: writing %s", bundle)
-    bundle.write_text(header + vl_convert.javascript_bundle(vl_version=version), encoding="utf-8")
+    code = vl_convert.javascript_bundle(vl_version=version)
+    bundle.write_text(f"{opening}{code}\n}})();\n", encoding="utf-8")
 
 
 def _has_activity(doctree: nodes.document) -> bool:
