@@ -21,7 +21,7 @@ from playwright.sync_api import Browser, Locator, Page
 
 from dl_workshop import losses, optimizers, training
 
-from .browser import open_page
+from tests.browser import open_page
 from .conftest import toc_pages
 from .inspect_page import blocking_violations
 
