@@ -8,10 +8,11 @@ import pytest
 
 import dl_workshop
 from dl_workshop import data, exercises, losses, models, optimizers, plotting, training
-from dl_workshop.exercises import classification, regression
+from dl_workshop.exercises import (classification, gradients, networks, regression,
+                                   training_loop)
 
 MODULES = [dl_workshop, data, losses, models, optimizers, plotting, training, exercises,
-           regression, classification]
+           regression, classification, gradients, training_loop, networks]
 
 
 @pytest.mark.parametrize("module", MODULES, ids=lambda m: m.__name__)
