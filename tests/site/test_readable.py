@@ -60,9 +60,12 @@ OVERFLOW_JS = """() => {
   for (const element of document.querySelectorAll(".bd-article *")) {
     const box = element.getBoundingClientRect();
     if (box.width === 0 || box.right <= limit) continue;
+    // Contained if some ancestor that scrolls sideways itself fits in the page.
     let holder = element.parentElement;
-    while (holder && !scrolls(holder)) holder = holder.parentElement;
-    if (holder && holder.getBoundingClientRect().right <= limit) continue;
+    while (holder && !(scrolls(holder) && holder.getBoundingClientRect().right <= limit)) {
+      holder = holder.parentElement;
+    }
+    if (holder) continue;
     const name = element.tagName.toLowerCase() + (element.className && element.className.baseVal
       === undefined ? "." + String(element.className).trim().split(/\\s+/).join(".") : "");
     offenders.push(`${name} (right edge ${Math.round(box.right)} px): `
