@@ -1,11 +1,14 @@
 # Neural Networks from Scratch with JAX: build and verify the book.
 #
 #   make book    build the site into _build/html (executes every chapter)
-#   make test    build from clean, then run every check
+#   make test    build from clean, then run every check (a timing table at the end)
+#   make check   the everyday loop: unit tests, an incremental build, nbval of the
+#                chapters whose outputs changed since they were last verified
+#   make bench-test  check the test budgets (chapter time vs. the floor, last make test)
 #   make serve   preview the built site on http://127.0.0.1:8000
-#   make bench   time dl_workshop.fit against a naive training loop
+#   make bench   time dl_workshop.fit against the loops people write (benchmarks/results.md)
 #   make pdf     the whole book as one PDF, _build/latex/book.pdf (TeX Live)
-#   make lab     open the chapters as notebooks in JupyterLab (as Binder does)
+#   make lab     open the chapters' reader notebooks in JupyterLab (as Binder does)
 #
 # The first call creates .venv from requirements.lock; nothing else is needed
 # beyond python3 and make (and root, or a preinstalled Chromium, for the
@@ -43,12 +46,21 @@ export PYTHONPATH := $(CURDIR)/src
 # Keep JAX on the CPU and quiet about it.
 export JAX_PLATFORMS := cpu
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
+# JAX's persistent compilation cache, shared by every kernel this Makefile starts (the
+# build's, nbval's): a function compiled by the build is loaded, not recompiled, by nbval
+# (chapter 5: 128 s without, 80 s with a warm cache, on a loaded machine). `make clean`
+# empties it; `make book-clean` keeps it.
+export JAX_COMPILATION_CACHE_DIR := $(CURDIR)/_build/jax_cache
+export JAX_PERSISTENT_CACHE_MIN_COMPILE_TIME_SECS := 0
+export JAX_PERSISTENT_CACHE_MIN_ENTRY_SIZE_BYTES := 0
 # Install from PyPI and the lock only (ignore any machine-wide extra indexes).
 export PIP_FIND_LINKS :=
 export PIP_EXTRA_INDEX_URL :=
 
 .PHONY: help venv book book-clean test test-unit test-notebooks test-pipeline \
-        test-figures test-launch test-site test-workflows serve bench lock pdf clean chromium
+        test-figures test-launch test-site test-workflows serve bench lock pdf clean chromium \
+        check bench-test
+TIMED := $(BIN)/python tools/suite_times.py
 
 help:
 	@sed -n '2,/^$$/p' Makefile
@@ -76,11 +88,19 @@ chromium:
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else echo "Chromium is missing: run 'sudo apt-get install chromium' (Debian) first." >&2; exit 1; fi; }
 
-# Warnings are errors (-W -n), a raising cell is an error (nb_execution_raise_on_error),
-# and pipefail keeps jupyter-book's exit status through the tee.
+# Warnings are errors (-W -n), a raising cell is an error (book/_ext/build_checks.py), and
+# pipefail keeps jupyter-book's exit status through the tee. A failed build removes
+# _build/html, so no page from an earlier build is taken for the current one; the next
+# `make book` re-executes the chapters that failed and reuses the cache for the others.
 book: $(STAMP) $(KERNEL_CONFIG)
 	mkdir -p _build
-	$(BIN)/jupyter-book build . --builder html -W -n --keep-going 2>&1 | tee _build/build.log
+	@echo "$(BIN)/jupyter-book build . --builder html -W -n --keep-going"
+	@$(BIN)/jupyter-book build . --builder html -W -n --keep-going 2>&1 | tee _build/build.log \
+	  | grep -v -e 'Kernel is running over TCP without encryption' || { \
+	  rm -rf _build/html; \
+	  echo "The build FAILED (the messages above say where and why); _build/html was removed" \
+	       "so that no stale page looks current. Fix the chapter and run 'make book' again." >&2; \
+	  exit 1; }
 	@echo "The book is built: open file://$(CURDIR)/_build/html/index.html (or run 'make serve')."
 
 # The whole book as one PDF, through Jupyter Book's LaTeX builder (not part of `make test`).
@@ -96,34 +116,72 @@ pdf: $(STAMP)
 	@test -s _build/latex/book.pdf
 	@echo "The PDF is built: $(CURDIR)/_build/latex/book.pdf"
 
+# Everything the build made, except JAX's compilation cache: its entries are keyed on the
+# exact computation, JAX version and flags, so reusing them cannot change an output, and
+# it spares a clean build (and `make test`) recompiling every jitted function.
 book-clean:
-	rm -rf _build
+	@test ! -d _build || find _build -mindepth 1 -maxdepth 1 ! -name jax_cache -exec rm -rf {} +
 
-# Launching the chapters (issue 5): Colab copies, and JupyterLab as Binder sets it up.
+# Launching the chapters (issues 5 and 10). `make book` writes every chapter's reader
+# and student notebooks into the site (_build/html/notebooks, book/_ext/reader).
 .PHONY: notebooks lab
 COLAB_DIR ?= _build/colab
+LAB_DIR ?= _build/lab
+EDITIONS := _build/html/notebooks/index.json
 
-# One .ipynb per notebook page, with a Colab-only install cell pinned to this commit
-# (.github/workflows/colab-notebooks.yml publishes them for the Colab buttons).
+# The tree that Colab and Binder open: the reader notebooks, with a Colab-only install
+# cell pinned to this commit, the student notebooks, and the rest of the repository
+# (.github/workflows/colab-notebooks.yml publishes it to colab_notebooks_branch).
 notebooks: $(STAMP)
+	@test -f $(EDITIONS) || { echo "No reader notebooks yet: run 'make book' first." >&2; exit 1; }
 	$(BIN)/python tools/colab_notebooks.py --out $(COLAB_DIR)
 
-# JupyterLab on this checkout, opening the MyST chapters as notebooks through
-# the repository's .jupyter/labconfig, as on Binder (LAB_ARGS: extra options).
-lab: $(STAMP)
-	JUPYTER_CONFIG_PATH=$(CURDIR)/.jupyter $(BIN)/jupyter lab --ip=127.0.0.1 --ServerApp.root_dir=$(CURDIR) $(LAB_ARGS)
+# JupyterLab on the same tree, as Binder opens it (LAB_ARGS: extra options). The tree is
+# made again only after a new build, so your edits survive until the next `make book`.
+$(LAB_DIR)/GENERATED.md: $(EDITIONS)
+	$(BIN)/python tools/colab_notebooks.py --out $(LAB_DIR)
 
-test: $(STAMP) chromium book-clean
+$(EDITIONS):
 	$(MAKE) book
-	$(MAKE) test-unit test-notebooks test-pipeline test-figures test-launch test-site test-workflows
+
+lab: $(STAMP) $(LAB_DIR)/GENERATED.md
+	JUPYTER_CONFIG_PATH=$(CURDIR)/.jupyter $(BIN)/jupyter lab --ip=127.0.0.1 --ServerApp.root_dir=$(abspath $(LAB_DIR)) $(LAB_ARGS)
+
+# Every suite runs even if an earlier one failed; the table of their times comes last.
+SUITES := unit notebooks pipeline figures launch site workflows
+test: $(STAMP) chromium book-clean
+	$(TIMED) reset
+	@$(TIMED) run book -- $(MAKE) --no-print-directory book || { $(TIMED) table; exit 1; }
+	@status=0; for suite in $(SUITES); do \
+	  $(TIMED) run $$suite -- $(MAKE) --no-print-directory test-$$suite || status=1; done; \
+	  echo; echo "make test: time per suite (budget: 15 min in all; 'make bench-test' checks it)"; \
+	  $(TIMED) table; exit $$status
+
+# The everyday loop after editing a chapter or the library: unit tests, an incremental
+# build (cached chapters are not re-executed), then nbval of the executed notebooks whose
+# outputs are not yet verified (tools/verified_notebooks.py keeps their hashes).
+check: $(STAMP) $(KERNEL_CONFIG)
+	$(MAKE) --no-print-directory test-unit
+	$(MAKE) --no-print-directory book
+	@pending=$$($(BIN)/python tools/verified_notebooks.py pending); \
+	if [ -z "$$pending" ]; then echo "nbval: every executed notebook is already verified."; \
+	else $(MAKE) --no-print-directory test-notebooks NOTEBOOKS="$$pending"; fi
+
+# Budgets of issue 17 (machine-dependent, so a benchmark, not a test).
+bench-test: $(STAMP) $(KERNEL_CONFIG)
+	$(BIN)/python tools/bench_test.py $(BENCH_ARGS)
 
 test-unit: $(STAMP)
 	$(BIN)/python -m pytest tests/unit
 
+# NOTEBOOKS: which executed notebooks to verify (all by default). The ones that pass
+# are recorded as verified (for `make check`).
+NOTEBOOKS ?= _build/jupyter_execute
 test-notebooks: $(STAMP) $(KERNEL_CONFIG)
 	$(BIN)/python -m pytest -v -p tests.nbval_build --nbval --nbval-current-env \
 	  --nbval-sanitize-with tests/nbval_sanitize.cfg -o filterwarnings= \
-	  _build/jupyter_execute
+	  $(NOTEBOOKS)
+	@$(BIN)/python tools/verified_notebooks.py record $(NOTEBOOKS)
 
 test-pipeline: $(STAMP)
 	$(BIN)/python -m pytest tests/pipeline
@@ -145,8 +203,10 @@ serve:
 	@test -d _build/html || { echo "Nothing to serve yet: run 'make book' first." >&2; exit 1; }
 	$(PYTHON) -m http.server $(PORT) --bind 127.0.0.1 --directory _build/html
 
+# Medians of 3 runs, written to benchmarks/results.md (shown on the status page): run it
+# on an otherwise idle machine. `python benchmarks/bench_fit.py --quick` is a smoke test.
 bench: $(STAMP)
-	$(BIN)/python benchmarks/bench_fit.py
+	$(BIN)/python benchmarks/bench_fit.py --write
 
 # Maintainers only: re-resolve the lock after changing pyproject.toml.
 lock: $(STAMP)

@@ -1,7 +1,7 @@
 """pytest plugin: make nbval re-run each chapter the way the book's build ran it.
 
 Use with ``pytest -p tests.nbval_build --nbval ...`` over ``_build/jupyter_execute``.
-Three differences between nbval's defaults and myst-nb's build are closed here:
+Five differences between nbval's defaults and the book's needs are closed here:
 
 1. **Working directory.** The build executes ``book/part1/ch.md`` in ``book/part1``
    and writes the executed copy to ``_build/jupyter_execute/book/part1/ch.ipynb``.
@@ -12,10 +12,21 @@ Three differences between nbval's defaults and myst-nb's build are closed here:
 3. **Glued values.** myst-nb moves every ``glue`` output out of the executed notebook
    into a ``<chapter>.glue.json`` file beside it. We compare the re-run's glued values
    with that file, so numbers quoted in the prose are verified like any other output.
+4. **PNG renditions.** nbval skips ``image/png`` unless nbdime is used; we compare it too,
+   so every output (text, HTML, SVG and the 300-dpi PNG the book exports) must come
+   back byte for byte, after ``tests/nbval_sanitize.cfg``. This re-run is the proof
+   that two clean executions give the same outputs and exported figures (it replaced a
+   second clean build of the whole book).
+5. **Solutions are not run.** The cells of each exercise's solution (as listed by the
+   build in ``_build/html/notebooks/index.json``, book/_ext/reader) are deselected, so
+   nbval runs exactly the code of the chapter's *student* edition, the one without
+   solutions. That proves the main text never needs a solution, and every output it
+   shows is still compared with the site's. The solutions themselves run in the build
+   and in the JupyterLab run of the reader editions (tests/launch/test_jupyterlab.py).
 
-It also refuses a notebook with unexecuted code cells: when a chapter is served from
-the execution cache, myst-nb writes its copy without outputs, and comparing against
-that would check nothing.
+It also refuses a notebook with unexecuted code cells: comparing against that would
+check nothing (book/_ext/build_checks.py writes cached outputs into the copies of an
+incremental build, so this only happens to a copy from a broken or interrupted build).
 """
 
 from __future__ import annotations
@@ -30,6 +41,7 @@ from nbval.kernel import RunningKernel
 
 ROOT = Path(__file__).resolve().parents[1]
 EXECUTED = ROOT / "_build" / "jupyter_execute"
+EDITIONS_INDEX = ROOT / "_build" / "html" / "notebooks" / "index.json"
 
 
 def source_folder(executed_folder: str | Path) -> Path:
@@ -84,15 +96,41 @@ def pytest_collectstart(collector: pytest.Collector) -> None:
     """Fail early on an executed-notebook copy that holds no execution."""
     if not isinstance(collector, nbval.plugin.IPyNbFile):
         return
+    collector.skip_compare = tuple(k for k in collector.skip_compare if k != "image/png")
     notebook = nbformat.read(str(collector.fspath), as_version=4)
     code = [c for c in notebook.cells if c.cell_type == "code"]
     unexecuted = [i for i, c in enumerate(code) if c.get("execution_count") is None]
     if unexecuted:
         raise pytest.UsageError(
-            f"{collector.fspath}: code cells {unexecuted} were not executed (a chapter served "
-            f"from the execution cache is written without outputs); build from clean first "
-            f"(make book-clean book), as make test does")
+            f"{collector.fspath}: code cells {unexecuted} were not executed (the copy "
+            f"of a failed or interrupted build has no outputs): run 'make book' first")
 
 
 nbval.plugin.RunningKernel = BuildLikeKernel
 nbval.plugin.IPyNbCell.compare_outputs = compare_outputs_with_glue
+
+
+def solution_cells() -> dict[Path, set[int]]:
+    """Map each executed notebook to the indices of its solution cells (from the build's index)."""
+    if not EDITIONS_INDEX.is_file():
+        raise pytest.UsageError(f"{EDITIONS_INDEX} is missing: build the book first (make book)")
+    index = json.loads(EDITIONS_INDEX.read_text(encoding="utf-8"))
+    return {(EXECUTED / f"{docname}.ipynb").resolve(): set(entry["solution_cells"])
+            for docname, entry in index.items()}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Deselect the solution cells: the run is then the student edition's (point 4 above)."""
+    solutions = solution_cells()
+    kept, dropped = [], []
+    for item in items:
+        if isinstance(item, nbval.plugin.IPyNbCell):
+            notebook = Path(str(item.parent.fspath)).resolve()
+            position = next(i for i, cell in enumerate(item.parent.nb.cells) if cell is item.cell)
+            if position in solutions.get(notebook, set()):
+                dropped.append(item)
+                continue
+        kept.append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept

@@ -1,11 +1,14 @@
-"""Point each chapter's Colab button at the generated ``.ipynb``.
+"""Point each chapter's Colab and Binder buttons at its reader notebook.
 
 sphinx-book-theme builds the Colab link from the repository settings as
-``{colab_url}/github/{org}/{repo}/blob/{branch}/{page}.md``. Colab cannot open
-a MyST ``.md`` file, so this extension rewrites that link to
-``.../blob/{colab_notebooks_branch}/{page}.ipynb``: the notebook that
-``tools/colab_notebooks.py`` makes and ``.github/workflows/colab-notebooks.yml``
-publishes to that branch. The Binder link keeps the main branch and the ``.md``.
+``{colab_url}/github/{org}/{repo}/blob/{branch}/{page}.md``, and the Binder link
+as ``{binderhub_url}/v2/gh/{org}/{repo}/{branch}?urlpath=lab/tree/{page}.md``.
+Both would open the chapter's MyST source. This extension rewrites them to
+``{colab_notebooks_branch}`` and ``{page}.ipynb``: the reader notebook that the
+build writes (book/_ext/reader), ``tools/colab_notebooks.py`` lays out and
+``.github/workflows/colab-notebooks.yml`` publishes to that branch, together with
+the rest of the repository at the same commit (so Binder builds the site's
+environment from it).
 
 It also hands the repository settings to the pages as MyST substitutions
 (``{{ repository_url }}``, ``{{ repository_branch }}``), so that no page has to
@@ -44,6 +47,20 @@ def rewrite_colab_url(url: str, prefix: str, branch: str, colab_branch: str) -> 
     return f"{prefix}{colab_branch}/{page}"
 
 
+def rewrite_binder_url(url: str, branch: str, colab_branch: str) -> str:
+    """Turn the theme's Binder link to ``{branch}`` and ``{page}.md`` into one to ``{colab_branch}``, ``.ipynb``.
+
+    >>> rewrite_binder_url("https://b/v2/gh/o/r/main?urlpath=lab/tree/book/a.md", "main", "nb")
+    'https://b/v2/gh/o/r/nb?urlpath=lab/tree/book/a.ipynb'
+    """
+    head, sep, urlpath = url.partition("?urlpath=")
+    if not sep or not head.endswith(f"/{branch}") or not urlpath.startswith("lab/tree/"):
+        raise ValueError(f"Binder link {url!r} is not .../{branch}?urlpath=lab/tree/...; "
+                         "has sphinx-book-theme changed?")
+    page = PurePosixPath(urlpath.removeprefix("lab/tree/")).with_suffix(".ipynb")
+    return f"{head.removesuffix(branch)}{colab_branch}?urlpath=lab/tree/{page}"
+
+
 def _add_substitutions(app: Sphinx, config: Config) -> None:
     options = config.html_theme_options
     substitutions = dict(config.myst_substitutions)
@@ -60,18 +77,24 @@ def _point_colab_at_notebooks(
         if group.get("label") != "launch-buttons":
             continue
         for button in group["buttons"]:
-            if button.get("text") != "Colab":
+            if button.get("text") not in {"Colab", "Binder"}:
                 continue
             if not app.config.colab_notebooks_branch:
-                LOGGER.warning("colab_notebooks_branch is not set, so Colab would open a .md file", location=pagename)
+                LOGGER.warning("colab_notebooks_branch is not set, so Colab and Binder would open a .md file",
+                               location=pagename)
                 continue
             try:
-                button["url"] = rewrite_colab_url(
-                    button["url"],
-                    colab_blob_prefix(options),
-                    options["repository_branch"],
-                    app.config.colab_notebooks_branch,
-                )
+                if button["text"] == "Colab":
+                    button["url"] = rewrite_colab_url(
+                        button["url"],
+                        colab_blob_prefix(options),
+                        options["repository_branch"],
+                        app.config.colab_notebooks_branch,
+                    )
+                else:
+                    button["url"] = rewrite_binder_url(
+                        button["url"], options["repository_branch"], app.config.colab_notebooks_branch
+                    )
             except ValueError as error:
                 LOGGER.warning(str(error), location=pagename)
 

@@ -2,8 +2,10 @@
 
 mybinder.org cannot be reached from the tests, so these check the files that
 repo2docker reads against the project's own: the lock it installs, the Python
-it runs, the override JupyterLab loads. Whether that override makes chapters
-open as notebooks is proved end to end in test_jupyterlab.py.
+it runs, the override JupyterLab loads (so that the MyST sources, which stay
+in the repository, open as notebooks too). Binder builds from the published
+launch tree, which carries these same files (test_colab_notebooks.py); the
+reader notebooks it opens are run end to end in test_jupyterlab.py.
 """
 
 from __future__ import annotations
@@ -87,3 +89,16 @@ def test_colab_link_is_rewritten_to_the_notebook_branch() -> None:
 def test_an_unexpected_colab_link_is_an_error_not_a_silent_pass() -> None:
     with pytest.raises(ValueError, match="has sphinx-book-theme changed"):
         colab_links.rewrite_colab_url(f"{PREFIX}develop/book/a.md", PREFIX, "main", "nb")
+
+
+BINDER_LINK = "https://mybinder.org/v2/gh/org/repo/main?urlpath=lab/tree/book/part1/01-chapter.md"
+
+
+def test_binder_link_is_rewritten_to_the_reader_notebook_on_the_notebook_branch() -> None:
+    assert colab_links.rewrite_binder_url(BINDER_LINK, "main", "nb") == (
+        "https://mybinder.org/v2/gh/org/repo/nb?urlpath=lab/tree/book/part1/01-chapter.ipynb")
+
+
+def test_an_unexpected_binder_link_is_an_error_not_a_silent_pass() -> None:
+    with pytest.raises(ValueError, match="has sphinx-book-theme changed"):
+        colab_links.rewrite_binder_url(BINDER_LINK.replace("/main?", "/develop?"), "main", "nb")

@@ -1,14 +1,14 @@
-"""Every launch link in the built site leads to a file that exists.
+"""Every launch link in the built site leads to the chapter's reader notebook.
 
-A Binder link must name a file of this repository (Binder clones it), a Colab
-link a notebook of the generated tree (the workflow publishes it), and the
-``.ipynb`` download a notebook in the built site. The expected links are
-derived from ``_config.yml``, so nothing here restates a URL or a branch.
+Binder and Colab links must name a notebook of the generated launch tree (the
+workflow publishes it, with the rest of the repository, to one branch), and the
+``.ipynb`` download a notebook in the built site; each must be the reader
+edition that the build made (book/_ext/reader). The expected links are derived
+from ``_config.yml``, so nothing here restates a URL or a branch.
 """
 
 from __future__ import annotations
 
-import subprocess
 from html.parser import HTMLParser
 from pathlib import Path, PurePosixPath
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -46,16 +46,16 @@ def repo_prefix(config: LaunchConfig) -> str:
     return urlsplit(config.repository_url).path.strip("/")
 
 
-def binder_target(url: str, config: LaunchConfig) -> Path:
-    """Map a Binder link to the repository file it opens, checking repo, branch and interface."""
+def binder_target(url: str, config: LaunchConfig, tree: Path) -> Path:
+    """Map a Binder link to the launch-tree file it opens, checking repo, branch and interface."""
     parts = urlsplit(url)
     assert f"{parts.scheme}://{parts.netloc}" == config.binderhub_url
-    assert parts.path == f"/v2/gh/{repo_prefix(config)}/{config.branch}", url
+    assert parts.path == f"/v2/gh/{repo_prefix(config)}/{config.colab_branch}", url
     (urlpath,) = parse_qs(parts.query)["urlpath"]
     # Binder's server is JupyterLab-only: the classic interface's tree/ path would 404.
     assert config.notebook_interface == "jupyterlab"
     assert urlpath.startswith("lab/tree/"), f"{url} does not open JupyterLab"
-    return ROOT / unquote(urlpath.removeprefix("lab/tree/"))
+    return tree / unquote(urlpath.removeprefix("lab/tree/"))
 
 
 def colab_target(url: str, config: LaunchConfig, tree: Path) -> Path:
@@ -63,11 +63,6 @@ def colab_target(url: str, config: LaunchConfig, tree: Path) -> Path:
     prefix = f"{config.colab_url}/github/{repo_prefix(config)}/blob/{config.colab_branch}/"
     assert url.startswith(prefix), f"{url} does not open the {config.colab_branch} branch"
     return tree / unquote(url.removeprefix(prefix))
-
-
-def is_ignored(path: Path) -> bool:
-    """Tell whether git ignores ``path``, i.e. a clone (and so Binder) would not have it."""
-    return subprocess.run(["git", "check-ignore", "-q", str(path)], cwd=ROOT).returncode == 0
 
 
 def page_file(html: Path, docname: str) -> Path:
@@ -81,10 +76,9 @@ def test_notebook_page_has_the_configured_launch_links(
 ) -> None:
     """Each notebook page offers Binder (JupyterLab, main), Colab (the notebooks branch) and .ipynb."""
     links = {title: href for href, title in links_of(page_file(built_html, docname))}
-    source = colab_notebooks.source_path(ROOT, docname).relative_to(ROOT).as_posix()
     assert links.get("Launch on Binder") == (
-        f"{launch_config.binderhub_url}/v2/gh/{repo_prefix(launch_config)}/{launch_config.branch}"
-        f"?urlpath=lab/tree/{source}"
+        f"{launch_config.binderhub_url}/v2/gh/{repo_prefix(launch_config)}/{launch_config.colab_branch}"
+        f"?urlpath=lab/tree/{docname}.ipynb"
     )
     assert links.get("Launch on Colab") == (
         f"{launch_config.colab_url}/github/{repo_prefix(launch_config)}/blob/"
@@ -101,8 +95,8 @@ def test_every_launch_link_resolves(built_html: Path, launch_config: LaunchConfi
         for href, title in links_of(html_file):
             launch_button = title.startswith("Launch on")
             if href.startswith(binder_launch) or (launch_button and "Binder" in title):
-                target = binder_target(href, launch_config)
-                ok = target.is_file() and not is_ignored(target)
+                target = binder_target(href, launch_config, colab_tree)
+                ok = target.is_file() and nbformat.validate(nbformat.read(target, as_version=4)) is None
             elif href.startswith(colab_launch) or (launch_button and "Colab" in title):
                 target = colab_target(href, launch_config, colab_tree)
                 ok = target.is_file() and nbformat.validate(nbformat.read(target, as_version=4)) is None
@@ -124,6 +118,31 @@ def test_pages_that_are_not_notebooks_have_no_launch_links(built_html: Path, lau
         hrefs = [href for href, _ in links_of(page_file(built_html, docname))]
         launch = (f"{launch_config.binderhub_url}/v2/", f"{launch_config.colab_url}/github/")
         assert not [href for href in hrefs if href.startswith(launch)], docname
+
+
+def without_install_cell(nb: nbformat.NotebookNode) -> list[tuple[str, str, dict]]:
+    """The cells of a launch-tree notebook after its Colab install cell, as (type, source, metadata)."""
+    assert colab_notebooks.INSTALL_TAG in nb.cells[0].metadata["tags"]
+    return [(cell.cell_type, cell.source, dict(cell.metadata)) for cell in nb.cells[1:]]
+
+
+@pytest.mark.parametrize("docname", NOTEBOOK_PAGES)
+def test_buttons_open_the_reader_edition(docname: str, built_html: Path, launch_config: LaunchConfig,
+                                         colab_tree: Path) -> None:
+    """Colab, Binder and the download button all serve the reader edition the build made."""
+    links = {title: href for href, title in links_of(page_file(built_html, docname))}
+    reader_file = built_html / "notebooks" / "reader" / f"{docname}.ipynb"
+    reader = nbformat.read(reader_file, as_version=4)
+    download = (page_file(built_html, docname).parent / unquote(links["Download notebook file"])).resolve()
+    assert download.read_bytes() == reader_file.read_bytes()
+    expected = [(cell.cell_type, cell.source, dict(cell.metadata)) for cell in reader.cells]
+    colab = colab_target(links["Launch on Colab"], launch_config, colab_tree)
+    binder = binder_target(links["Launch on Binder"], launch_config, colab_tree)
+    assert colab == binder
+    assert without_install_cell(nbformat.read(colab, as_version=4)) == expected
+    student = nbformat.read(built_html / "notebooks" / "student" / f"{docname}.ipynb", as_version=4)
+    published = nbformat.read(colab_tree / "student" / f"{docname}.ipynb", as_version=4)
+    assert without_install_cell(published) == [(c.cell_type, c.source, dict(c.metadata)) for c in student.cells]
 
 
 def test_colab_notebook_records_its_source(colab_tree: Path) -> None:

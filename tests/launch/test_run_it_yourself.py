@@ -8,7 +8,8 @@ import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
 
-from ._project import ROOT, TOC_PAGES, colab_notebooks
+from ._project import NOTEBOOK_PAGES, ROOT, TOC_PAGES, colab_notebooks
+from .test_links import links_of
 
 PAGE = "book/preface/run-it-yourself"
 
@@ -58,11 +59,23 @@ def test_versions_shown_are_those_of_the_lock_and_the_build(built_html: Path) ->
 
 
 def test_every_substitution_was_made(built_html: Path) -> None:
-    """The repository URL and branch come from _config.yml; no raw {{ placeholder }} may remain."""
+    """The repository URL comes from _config.yml; no raw {{ placeholder }} may remain."""
     text = page_text(built_html)
     assert "{{" not in text and "}}" not in text
     config = colab_notebooks.load_launch_config(ROOT)
-    assert f"from the {config.branch} branch" in text
+    hrefs = [href for href, _ in links_of(built_html / f"{PAGE}.html")]
+    assert config.repository_url in hrefs, "the page does not link the configured repository"
+
+
+def test_page_links_both_editions_of_every_notebook(built_html: Path) -> None:
+    """Each notebook page is listed with its reader and its student notebook, and both files exist."""
+    html_file = built_html / f"{PAGE}.html"
+    hrefs = [href for href, _ in links_of(html_file)]
+    for docname in NOTEBOOK_PAGES:
+        for edition in ("reader", "student"):
+            wanted = (built_html / "notebooks" / edition / f"{docname}.ipynb").resolve()
+            linked = [h for h in hrefs if (html_file.parent / h).resolve() == wanted]
+            assert linked and wanted.is_file(), f"no link to the {edition} notebook of {docname}"
 
 
 def make_commands(markdown: str) -> list[str]:

@@ -73,10 +73,24 @@ def collect(app: Sphinx, doctree: nodes.document) -> None:
             record, problem = None, f"{record.name} appears twice on the page"
         if record is None:
             logger.warning(problem, location=figure, type="citable", subtype="figure")
+            _quiet_follow_ons(figure, doctree)
         else:
             records[record.name] = record
     if records:
         env_data(app.env).figures[docname] = list(records.values())
+
+
+def _quiet_follow_ons(figure: nodes.figure, doctree: nodes.document) -> None:
+    """Number a faulty figure anyway, so the one warning above is the only one.
+
+    Without a caption Sphinx does not number a figure, and every ``{numref}`` to it
+    warns "Any number is not assigned"; without a name it warns "Any IDs not assigned".
+    The build fails on the warning above in any case.
+    """
+    if not any(isinstance(c, nodes.caption) and c.astext().strip() for c in figure.children):
+        figure += nodes.caption("", "(caption missing)")
+    if not figure["ids"]:
+        doctree.set_id(figure)
 
 
 def all_records(env: BuildEnvironment) -> list[FigureRecord]:

@@ -94,14 +94,14 @@ def figure_problems(figure: nodes.figure) -> list[str]:
         problems.append(f"{duplicates[0]} is shown more than once (a cell that ends with `fig` "
                         "displays the figure twice: end it with `fig;` or drop that line)")
     elif not names:
-        problems.append("a figure has no name: give it a stable one "
-                        "(mystnb.figure.name: fig-topic)")
+        problems.append("a figure has no name: give its cell a stable one "
+                        "(mystnb.figure.name: fig-short-topic)")
     elif not NAME_PATTERN.fullmatch(names[0]):
         problems.append(f"figure name {names[0]!r} must look like fig-short-topic "
                         "(lower-case words joined by hyphens): it becomes a file name and URL")
     captions = [c for c in figure.children if isinstance(c, nodes.caption)]
     if not captions or not captions[0].astext().strip():
-        problems.append(f"{label} has no caption")
+        problems.append(f"{label} has no caption: give its cell mystnb.figure.caption")
     n_outputs = len(_mime_bundles(figure)) or len(list(figure.findall(nodes.image)))
     images = _renditions(figure)
     if n_outputs != 1 or not images:
