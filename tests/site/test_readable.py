@@ -15,7 +15,7 @@ import re
 import pytest
 from playwright.sync_api import Browser
 
-from .browser import SETTLE_JS, open_page
+from tests.browser import SETTLE_JS, open_page
 from .conftest import toc_pages
 
 #: The smallest figure text allowed, in CSS px.
