@@ -5,11 +5,17 @@ cells only. The chapters' outputs also depend on ``src/dl_workshop``, on the
 pinned dependencies and on the kernel's figure settings, so we point myst-nb at
 a cache folder named after a hash of those files: any change to them starts from
 an empty cache and re-executes every chapter.
+
+The figure settings are hashed twice: as the repository has them, and as the kernels
+will read them (the copy `make` installs into the environment, or its absence). A
+build whose kernels lack them (and so draw low-resolution PNG-only figures) thus gets
+a cache of its own, and can never hand its outputs to a build that has them.
 """
 
 from __future__ import annotations
 
 import hashlib
+import sys
 from pathlib import Path
 
 from sphinx.application import Sphinx
@@ -29,7 +35,14 @@ def source_fingerprint(root: Path = ROOT) -> str:
         digest.update(b"\0")
         digest.update(path.read_bytes())
         digest.update(b"\0")
+    installed = installed_kernel_config()
+    digest.update(installed.read_bytes() if installed.is_file() else b"no kernel config")
     return digest.hexdigest()[:16]
+
+
+def installed_kernel_config() -> Path:
+    """Where the build's kernels read their settings (installed by `make venv`)."""
+    return Path(sys.prefix) / "etc" / "ipython" / "ipython_kernel_config.py"
 
 
 def _use_keyed_cache(app: Sphinx, config: Config) -> None:

@@ -3,11 +3,12 @@
 The first two otherwise put an error in the browser console of every page:
 
 * **Inline scripts written twice.** Sphinx 7.4 registers a script body added by an
-  extension after the builder started (sphinx-thebe does so) under the file name
-  ``None``, then adds it again before writing under ``''``; the two do not compare
-  equal, so each page declares ``const THEBE_JS_URL`` twice and the second throws.
-  We store such scripts under ``''`` straight away, as Sphinx itself does for the
-  scripts it knows at start-up, so the second addition is recognised as a duplicate.
+  extension after the builder started (sphinx-thebe, which Jupyter Book always loads,
+  does so) under the file name ``None``, then adds it again before writing under
+  ``''``; the two do not compare equal, so each page declares ``const THEBE_JS_URL``
+  twice and the second throws. In the page's template context (the public
+  ``html-page-context`` event) we keep only the first of scripts with the same file
+  and attributes: no private Sphinx class or builder attribute is touched.
 * **No default colour mode.** With no ``default_mode`` in ``html_context``,
   pydata-sphinx-theme starts from an empty mode and logs "Got invalid theme mode".
   We default to ``auto``: the reader's system preference, which the theme button
@@ -24,10 +25,7 @@ The third is for screen readers, on pages with a bibliography:
 from __future__ import annotations
 
 from sphinx.application import Sphinx
-from sphinx.builders.html import StandaloneHTMLBuilder
-from sphinx.builders.html._assets import _JavaScript
 from sphinx.config import Config
-from sphinx.environment import BuildEnvironment
 
 
 def _default_colour_mode(app: Sphinx, config: Config) -> None:
@@ -36,16 +34,26 @@ def _default_colour_mode(app: Sphinx, config: Config) -> None:
     config.html_context = context
 
 
-def _name_inline_scripts_as_sphinx_does(
-    app: Sphinx, env: BuildEnvironment, docnames: list[str]
+def _script_key(script: object) -> tuple:
+    """A script as the page would write it: its file (None and '' alike) and attributes."""
+    attributes = getattr(script, "attributes", {}) or {}
+    return (str(getattr(script, "filename", script) or ""), tuple(sorted(attributes.items())))
+
+
+def _drop_duplicate_scripts(
+    app: Sphinx, pagename: str, templatename: str, context: dict, doctree: object
 ) -> None:
-    builder = app.builder
-    if not isinstance(builder, StandaloneHTMLBuilder):
+    scripts = context.get("script_files")
+    if not scripts:
         return
-    builder._js_files[:] = [
-        _JavaScript("", priority=js.priority, **js.attributes) if js.filename is None else js
-        for js in builder._js_files
-    ]
+    seen: set[tuple] = set()
+    kept = []
+    for script in scripts:
+        key = _script_key(script)
+        if key not in seen:
+            seen.add(key)
+            kept.append(script)
+    scripts[:] = kept
 
 
 def _bibliography_entries_as_list_items(
@@ -58,6 +66,6 @@ def _bibliography_entries_as_list_items(
 def setup(app: Sphinx) -> dict:
     app.connect("config-inited", _default_colour_mode)
     app.connect("html-page-context", _bibliography_entries_as_list_items)
-    # After every extension's own handler (sphinx-thebe adds its script here, at 500).
-    app.connect("env-before-read-docs", _name_inline_scripts_as_sphinx_does, priority=900)
+    # After every extension has added its scripts to the page (myst-nb does so at 500).
+    app.connect("html-page-context", _drop_duplicate_scripts, priority=950)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

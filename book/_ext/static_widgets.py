@@ -6,10 +6,12 @@ myst-nb would load RequireJS and the widgets' JavaScript from public CDNs (so a
 reader offline gets an empty box) and draw sliders that move nothing, without
 accessible names. Instead:
 
-* no widget JavaScript is loaded (``nb_ipywidgets_js`` is emptied), and the
+* no widget JavaScript is loaded (``nb_ipywidgets_js: {}`` in ``_config.yml``), and the
   widgets' saved state, which only that JavaScript reads, is left out of the page;
 * each widget output becomes a short note saying where the controls come alive,
-  in the HTML and in the PDF (where the widget's text form would show otherwise).
+  in the HTML and in the PDF (where the widget's text form would show otherwise:
+  ``nb_mime_priority_overrides`` in ``_config.yml`` lets the LaTeX builder pick the
+  widget view, which this extension then replaces).
 
 A chapter shows the static rendering itself: a figure made by the same code at
 the sliders' starting values, with its own name, caption and alt text.
@@ -19,7 +21,6 @@ from __future__ import annotations
 
 from docutils import nodes
 from sphinx.application import Sphinx
-from sphinx.config import Config
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
@@ -42,16 +43,6 @@ class WidgetViewToNote(SphinxPostTransform):
                 raw.replace_self(note)
 
 
-def _no_widget_javascript(app: Sphinx, config: Config) -> None:
-    config.nb_ipywidgets_js = {}
-    # Let the LaTeX builder pick the widget view too (then replaced by the note),
-    # rather than its text/plain form, "interactive(children=(FloatSlider(...".
-    config.nb_mime_priority_overrides = [
-        *config.nb_mime_priority_overrides,
-        ("latex", WIDGET_VIEW, 1),
-    ]
-
-
 def _drop_widget_state(
     app: Sphinx, pagename: str, templatename: str, context: dict, doctree: object
 ) -> None:
@@ -61,7 +52,6 @@ def _drop_widget_state(
 
 
 def setup(app: Sphinx) -> dict:
-    app.connect("config-inited", _no_widget_javascript)
     # After myst-nb adds the state to the page (at the default priority, 500).
     app.connect("html-page-context", _drop_widget_state, priority=900)
     app.add_post_transform(WidgetViewToNote)

@@ -1,9 +1,10 @@
 """dl_workshop: the helper library of "Neural Networks from Scratch with JAX".
 
 One module per idea: ``data``, ``models``, ``losses``, ``optimizers``,
-``training``, ``plotting`` and ``exercises``.
+``training``, ``batching``, ``trajectories``, ``plotting`` and ``exercises``.
 """
 
-from dl_workshop import data, exercises, losses, models, optimizers, plotting, training
+from dl_workshop import (batching, data, exercises, losses, models, optimizers, plotting,
+                         training, trajectories)
 
 __version__ = "0.1.0"

@@ -58,7 +58,7 @@ def binary_cross_entropy(logits: jax.Array, targets: jax.Array) -> jax.Array:
     targets = v.as_array(targets, "targets")
     v.check_same_shape(logits, "logits", targets, "targets")
     if v.is_concrete(targets):
-        low, high = float(jnp.min(targets)), float(jnp.max(targets))
+        low, high = float(np.asarray(targets).min()), float(np.asarray(targets).max())
         if low < 0.0 or high > 1.0:
             raise ValueError(f"targets must lie in [0, 1] (class 1 = 1., class 0 = 0.), "
                              f"got values in [{low:g}, {high:g}]")

@@ -2,7 +2,8 @@
 
 Params are plain pytrees: a dict ``{"w": (d,), "b": ()}`` for the linear and
 logistic models, a list of ``{"w": (m, k), "b": (k,)}`` dicts for the MLP.
-Inputs ``x`` always have shape (n, d).
+Inputs ``x`` have shape (n, d), one row per example, or (d,) for a single
+example, so every ``apply`` also works per example under ``jax.vmap``.
 """
 
 from __future__ import annotations
@@ -42,11 +43,33 @@ def _check_layer(layer: Any, name: str, w_ndim: int) -> tuple[jax.Array, jax.Arr
 
 
 def _check_x(x: Any, d: int) -> jax.Array:
-    x = v.as_array(x, "x", ndim=2, shape=f"(n, {d})")
-    if x.shape[1] != d:
-        raise ValueError(f"x must have shape (n, {d}) to match the weights, "
-                         f"got shape {x.shape}")
+    """``x`` of shape (n, d), or (d,) for one example."""
+    x = v.as_array(x, "x", shape=f"(n, {d})")
+    if x.ndim not in (1, 2) or x.shape[-1] != d:
+        hint = (f"; a vector of {x.shape[0]} values is one example with {x.shape[0]} "
+                f"features: for {x.shape[0]} examples use x.reshape(-1, 1)"
+                if x.ndim == 1 and d == 1 else "")
+        raise ValueError(f"x must have shape (n, {d}), or ({d},) for one example, to match "
+                         f"the weights, got shape {x.shape}{hint}")
     return x
+
+
+def _check_mlp(params: Any, x: Any) -> jax.Array:
+    """Check an MLP's list of layers, each fed by the one before; return ``x``."""
+    if not isinstance(params, (list, tuple)) or not params:
+        raise TypeError(f"params must be a non-empty list of {{'w', 'b'}} dicts (one per "
+                        f"layer, from mlp_init), got {type(params).__name__}")
+    shapes = []
+    for i, layer in enumerate(params):
+        w, b = _check_layer(layer, f"params[{i}]", w_ndim=2)
+        if b.shape != (w.shape[1],):
+            raise ValueError(f"params[{i}]['b'] must have shape ({w.shape[1]},) to match "
+                             f"params[{i}]['w'] of shape {w.shape}, got shape {b.shape}")
+        if shapes and w.shape[0] != shapes[-1][1]:
+            raise ValueError(f"params[{i}]['w'] must have {shapes[-1][1]} rows to follow "
+                             f"params[{i - 1}]['w'] of shape {shapes[-1]}, got shape {w.shape}")
+        shapes.append(w.shape)
+    return _check_x(x, shapes[0][0])
 
 
 def linear_init(key: jax.Array, n_features: int) -> Params:
@@ -63,7 +86,8 @@ def linear_init(key: jax.Array, n_features: int) -> Params:
 
 
 def linear_apply(params: Params, x: jax.Array) -> jax.Array:
-    """Predictions ``x @ w + b`` of shape (n,) for ``x`` of shape (n, d).
+    """Predictions ``x @ w + b`` of shape (n,) for ``x`` of shape (n, d), or a
+    scalar for one example ``x`` of shape (d,).
 
     Example:
       >>> linear_apply({"w": jnp.array([2.0]), "b": jnp.array(-1.0)}, jnp.array([[3.0]]))
@@ -117,36 +141,34 @@ def mlp_init(key: jax.Array, sizes: Sequence[int]) -> list[Params]:
             for k, m, n in zip(keys, sizes[:-1], sizes[1:])]
 
 
+def _mlp_one(params: list[Params], x: jax.Array,
+             activation: Callable[[jax.Array], jax.Array]) -> jax.Array:
+    """The MLP on one example ``x`` of shape (d,): outputs of shape (sizes[-1],)."""
+    *hidden, last = params
+    for layer in hidden:
+        x = activation(x @ layer["w"] + layer["b"])
+    return x @ last["w"] + last["b"]
+
+
 def mlp_apply(params: list[Params], x: jax.Array,
               activation: Callable[[jax.Array], jax.Array] = jax.nn.relu) -> jax.Array:
-    """Raw outputs (logits) of shape (n, sizes[-1]) for ``x`` of shape (n, d).
+    """Raw outputs (logits) of shape (n, sizes[-1]) for ``x`` of shape (n, d),
+    or (sizes[-1],) for one example ``x`` of shape (d,).
 
     Every layer but the last is followed by ``activation``. For a binary
     classifier with one output unit, take ``mlp_apply(params, x)[:, 0]``.
+    The layers are written for one example; ``jax.vmap`` maps them over the
+    rows of ``x``.
 
     Example:
       >>> params = mlp_init(jax.random.key(0), [3, 4, 2])
-      >>> mlp_apply(params, jnp.ones((5, 3))).shape
-      (5, 2)
+      >>> mlp_apply(params, jnp.ones((5, 3))).shape, mlp_apply(params, jnp.ones(3)).shape
+      ((5, 2), (2,))
     """
-    if not isinstance(params, (list, tuple)) or not params:
-        raise TypeError(f"params must be a non-empty list of {{'w', 'b'}} dicts (one per "
-                        f"layer, from mlp_init), got {type(params).__name__}")
-    layers = [_check_layer(p, f"params[{i}]", w_ndim=2) for i, p in enumerate(params)]
-    for i, (w, b) in enumerate(layers):
-        if b.shape != (w.shape[1],):
-            raise ValueError(f"params[{i}]['b'] must have shape ({w.shape[1]},) to match "
-                             f"params[{i}]['w'] of shape {w.shape}, got shape {b.shape}")
-        if i and w.shape[0] != layers[i - 1][0].shape[1]:
-            raise ValueError(f"params[{i}]['w'] must have {layers[i - 1][0].shape[1]} rows "
-                             f"to follow params[{i - 1}]['w'] of shape "
-                             f"{layers[i - 1][0].shape}, got shape {w.shape}")
-    h = _check_x(x, layers[0][0].shape[0])
-    for i, (w, b) in enumerate(layers):
-        h = h @ w + b[None, :]
-        if i < len(layers) - 1:
-            h = activation(h)
-    return h
+    x = _check_mlp(params, x)
+    if x.ndim == 1:
+        return _mlp_one(params, x, activation)
+    return jax.vmap(lambda row: _mlp_one(params, row, activation))(x)
 
 
 linear = Model(linear_init, linear_apply)

@@ -28,6 +28,7 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.colors import LinearSegmentedColormap
 from matplotlib.figure import Figure
+from sklearn.metrics import ConfusionMatrixDisplay
 
 __all__ = [
     "COLORS", "use_house_style", "savefig", "show_on_screen", "plot_data", "plot_line",
@@ -181,6 +182,7 @@ def plot_confusion_matrix(ax: Axes, y_true: Any, y_pred: Any,
 
     ``y_true`` and ``y_pred`` have shape (n,) and hold class indices 0..k-1,
     with ``k = len(labels)``. Rows are true classes, columns predictions.
+    Drawn by scikit-learn's ``ConfusionMatrixDisplay``.
     """
     t, p = np.asarray(y_true), np.asarray(y_pred)
     k = len(labels)
@@ -191,14 +193,10 @@ def plot_confusion_matrix(ax: Axes, y_true: Any, y_pred: Any,
         if not np.all((arr == np.round(arr)) & (arr >= 0) & (arr < k)):
             raise ValueError(f"{name} must hold class indices 0..{k - 1} (one per "
                              f"label in labels={tuple(labels)}), got values {np.unique(arr)}")
-    counts = np.zeros((k, k), dtype=int)
-    np.add.at(counts, (t.astype(int), p.astype(int)), 1)
-    ax.imshow(counts, cmap="Blues", vmin=0)
-    for (i, j), c in np.ndenumerate(counts):
-        dark = c > counts.max() / 2
-        ax.text(j, i, str(c), ha="center", va="center", color="white" if dark else "black")
-    ax.set_xticks(range(k), labels)
-    ax.set_yticks(range(k), labels)
+    display = ConfusionMatrixDisplay.from_predictions(
+        t.astype(int), p.astype(int), labels=list(range(k)), display_labels=list(labels), ax=ax, cmap="Blues",
+        colorbar=False)
+    display.im_.set_clim(vmin=0)
     ax.set_xlabel("predicted class")
     ax.set_ylabel("true class")
     ax.grid(False)

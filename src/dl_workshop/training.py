@@ -1,46 +1,51 @@
-"""Training: ``fit`` runs a whole optimization as a jit-compiled ``lax.scan``.
+"""Training: ``fit`` runs a whole optimization as a jit-compiled ``lax.scan``;
+``fit_many`` runs K of them at once, batched with ``jax.vmap``.
 
-One call of ``fit`` traces the training step once, compiles it into a loop
-that runs on the device, and returns the final params with the loss at every
-step. Long runs can be split into chunks so a progress bar can advance
-between them. A NaN or inf loss stops training with an error that names the
-step and the learning rate.
+One call of ``fit`` compiles the training step into a loop that runs on the
+device, and returns the final params with the loss at every step. The
+compiled program is kept: the next call with the same model function, loss
+function, optimizer kind, shapes and chunk length reuses it, whatever the
+learning rate or the initial params. Long runs can be split into chunks so a
+progress bar can advance between them. A NaN or inf loss stops ``fit`` with
+an error that names the step and the learning rate.
 """
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable
+import inspect
+from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple
 
 import jax
 import jax.numpy as jnp
 import numpy as np
+from jax.tree_util import Partial
 from tqdm.auto import tqdm
 
 from dl_workshop import _validation as v
 from dl_workshop.optimizers import Optimizer
 
-__all__ = ["FitResult", "fit", "accuracy"]
+__all__ = ["FitResult", "fit", "fit_many", "accuracy"]
 
 Params = Any  # a pytree of jax arrays
 
 
 class FitResult(NamedTuple):
     """Final ``params``; ``losses`` (steps,) training loss before each update;
-    ``val_losses`` (steps,) held-out loss at the same params, or None."""
+    ``val_losses`` (steps,) held-out loss at the same params, or None.
+    ``fit_many`` stacks K of each: params leaves (K, ...), losses (K, steps)."""
 
     params: Params
     losses: jax.Array
     val_losses: jax.Array | None
 
 
-@functools.partial(jax.jit, static_argnums=(0, 1, 2, 3))
-def _run_chunk(model_apply: Callable, loss: Callable, optimizer: Optimizer, n_steps: int,
-               params: Params, opt_state: Any, x: jax.Array, y: jax.Array,
-               x_val: jax.Array | None, y_val: jax.Array | None) -> tuple:
-    """``n_steps`` optimizer steps as one ``lax.scan``; recompiled only for new
-    functions, optimizer, chunk length, or input shapes/dtypes."""
+# ---- the compiled core ------------------------------------------------------------------
+
+def _train(model_apply: Callable, loss: Callable, n_steps: int, optimizer: Optimizer,
+           params: Params, opt_state: Any, x: jax.Array, y: jax.Array,
+           x_val: jax.Array | None, y_val: jax.Array | None) -> tuple:
+    """``n_steps`` optimizer steps as one ``lax.scan``."""
 
     def train_loss(p: Params) -> jax.Array:
         return loss(model_apply(p, x), y)
@@ -56,6 +61,26 @@ def _run_chunk(model_apply: Callable, loss: Callable, optimizer: Optimizer, n_st
         step, (params, opt_state), None, length=n_steps)
     return params, opt_state, losses, val_losses
 
+
+def _train_many(model_apply: Callable, loss: Callable, n_steps: int, optimizer: Optimizer,
+                params: Params, x: jax.Array, y: jax.Array, x_val: jax.Array | None,
+                y_val: jax.Array | None) -> tuple:
+    """``_train`` for K models: every optimizer and params leaf has a leading axis K."""
+
+    def one(opt: Optimizer, p: Params) -> tuple:
+        return _train(model_apply, loss, n_steps, opt, p, opt.init(p), x, y, x_val, y_val)
+
+    return jax.vmap(one)(optimizer, params)
+
+
+# The model, the loss and the number of steps are static: a new one compiles again.
+# The optimizer is an argument: its kind (tree structure) is part of the compiled
+# program's key, its hyperparameters (leaves) are data.
+_run_chunk = jax.jit(_train, static_argnums=(0, 1, 2))
+_run_many = jax.jit(_train_many, static_argnums=(0, 1, 2))
+
+
+# ---- checks at the boundary -------------------------------------------------------------
 
 def _check_data(x: Any, y: Any, x_name: str, y_name: str) -> tuple[jax.Array, jax.Array]:
     x = v.as_array(x, x_name, shape="(n, d)")
@@ -83,6 +108,70 @@ def _check_params(params: Params) -> Params:
     return jax.tree.unflatten(jax.tree.structure(params), checked)
 
 
+def _check_inputs(model_apply: Any, loss: Any, params: Params, x: Any, y: Any, steps: Any,
+                  x_val: Any, y_val: Any) -> tuple:
+    """The arguments ``fit`` and ``fit_many`` share, checked and converted."""
+    for name, fn in (("model_apply", model_apply), ("loss", loss)):
+        if not callable(fn):
+            raise TypeError(f"{name} must be a function, got {type(fn).__name__}")
+    steps = v.check_int(steps, "steps")
+    params = _check_params(params)
+    x, y = _check_data(x, y, "x", "y")
+    if (x_val is None) != (y_val is None):
+        raise ValueError(f"x_val and y_val must be given together, got "
+                         f"x_val={'None' if x_val is None else 'an array'} and "
+                         f"y_val={'None' if y_val is None else 'an array'}")
+    if x_val is not None:
+        x_val, y_val = _check_data(x_val, y_val, "x_val", "y_val")
+        if x_val.shape[1:] != x.shape[1:] or y_val.dtype != y.dtype:
+            raise ValueError(f"x_val must have shape (m, {', '.join(map(str, x.shape[1:]))})"
+                             f" like x {x.shape} and y_val the dtype of y ({y.dtype}), got "
+                             f"x_val {x_val.shape} and y_val dtype {y_val.dtype}")
+    return steps, params, x, y, x_val, y_val
+
+
+def _as_optimizer(optimizer: Any, name: str = "optimizer") -> Optimizer:
+    """``optimizer`` with ``init`` and ``update`` as ``Partial`` pytrees.
+
+    The library's optimizers already are; a hand-built ``Optimizer`` of plain
+    functions is wrapped, and then compiles once per function object.
+    """
+    if not isinstance(optimizer, Optimizer):
+        hint = "; to train several models use fit_many" if isinstance(optimizer, list) else ""
+        raise TypeError(f"{name} must be an Optimizer such as gradient_descent(0.1), "
+                        f"got {type(optimizer).__name__}{hint}")
+    for field in ("init", "update"):
+        if not callable(getattr(optimizer, field)):
+            raise TypeError(f"{name}.{field} must be a function, got "
+                            f"{type(getattr(optimizer, field)).__name__}")
+    init, update = (f if isinstance(f, Partial) else Partial(f) for f in optimizer[:2])
+    return Optimizer(init, update, optimizer.learning_rate)
+
+
+def _kind(optimizer: Optimizer) -> str:
+    """The update rule's name, e.g. "momentum" for ``_momentum_update``."""
+    name = getattr(optimizer.update.func, "__name__", "update")
+    return name.strip("_").removesuffix("_update") or name
+
+
+def _hyperparameters(optimizer: Optimizer) -> dict[str, Any]:
+    """The hyperparameters bound to ``optimizer.update``, by name."""
+    try:
+        names = list(inspect.signature(optimizer.update.func).parameters)
+    except (TypeError, ValueError):  # a callable without a signature
+        names = []
+    args = optimizer.update.args
+    names = names[:len(args)] + [f"argument {i}" for i in range(len(names), len(args))]
+    return {"learning_rate": optimizer.learning_rate, **dict(zip(names, args))}
+
+
+def _vectors(optimizer: Optimizer) -> dict[str, int]:
+    """Hyperparameters given per model, with their lengths K."""
+    return {name: np.shape(leaf)[0]
+            for name, value in _hyperparameters(optimizer).items()
+            for leaf in jax.tree.leaves(value) if np.ndim(leaf) == 1}
+
+
 def _raise_if_not_finite(values: np.ndarray, start: int, what: str, lr: float) -> None:
     bad = ~np.isfinite(values)
     if bad.any():
@@ -95,6 +184,8 @@ def _join(chunks: list[jax.Array]) -> jax.Array:
     return chunks[0] if len(chunks) == 1 else jnp.concatenate(chunks)
 
 
+# ---- one model ----------------------------------------------------------------------------
+
 def fit(model_apply: Callable[[Params, jax.Array], jax.Array],
         loss: Callable[[jax.Array, jax.Array], jax.Array], optimizer: Optimizer,
         params: Params, x: jax.Array, y: jax.Array, *, steps: int,
@@ -102,10 +193,19 @@ def fit(model_apply: Callable[[Params, jax.Array], jax.Array],
         chunk_size: int | None = None, progress: bool = False) -> FitResult:
     """Minimise ``loss(model_apply(params, x), y)`` for ``steps`` optimizer steps.
 
+    The steps run as one jit-compiled ``lax.scan``. It is compiled once per
+    model function, loss function, optimizer kind, shapes (and dtypes) of
+    params and data, and chunk length; later calls reuse it. A freshly built
+    optimizer, another learning rate or other initial params do not compile
+    again. A new function object does: a ``lambda`` written inside the call
+    is a new function every time the cell runs, so define the model once with
+    ``def`` and pass that name.
+
     Args:
       model_apply: ``(params, x) -> predictions``, e.g. ``models.linear_apply``.
       loss: ``(predictions, targets) -> scalar``, e.g. ``losses.mean_squared_error``.
-      optimizer: e.g. ``optimizers.gradient_descent(0.1)``.
+      optimizer: e.g. ``optimizers.gradient_descent(0.1)``, with one value per
+        hyperparameter (for arrays of values, one per model, use :func:`fit_many`).
       params: initial params (a pytree of float arrays).
       x, y: training features (n, d) and targets (n,).
       steps: number of optimizer steps.
@@ -131,26 +231,15 @@ def fit(model_apply: Callable[[Params, jax.Array], jax.Array],
       >>> result.losses.shape
       (500,)
     """
-    for name, fn in (("model_apply", model_apply), ("loss", loss)):
-        if not callable(fn):
-            raise TypeError(f"{name} must be a function, got {type(fn).__name__}")
-    if not isinstance(optimizer, Optimizer):
-        raise TypeError(f"optimizer must be an Optimizer such as gradient_descent(0.1), "
-                        f"got {type(optimizer).__name__}")
-    steps = v.check_int(steps, "steps")
+    optimizer = _as_optimizer(optimizer)
+    if per_model := _vectors(optimizer):
+        name, size = next(iter(per_model.items()))
+        raise ValueError(f"optimizer has {name} of shape ({size},), one value per model; "
+                         f"fit trains one model: give one value, or use fit_many to train "
+                         f"{size} models at once")
+    steps, params, x, y, x_val, y_val = _check_inputs(model_apply, loss, params, x, y,
+                                                      steps, x_val, y_val)
     chunk = steps if chunk_size is None else min(v.check_int(chunk_size, "chunk_size"), steps)
-    params = _check_params(params)
-    x, y = _check_data(x, y, "x", "y")
-    if (x_val is None) != (y_val is None):
-        raise ValueError(f"x_val and y_val must be given together, got "
-                         f"x_val={'None' if x_val is None else 'an array'} and "
-                         f"y_val={'None' if y_val is None else 'an array'}")
-    if x_val is not None:
-        x_val, y_val = _check_data(x_val, y_val, "x_val", "y_val")
-        if x_val.shape[1:] != x.shape[1:] or y_val.dtype != y.dtype:
-            raise ValueError(f"x_val must have shape (m, {', '.join(map(str, x.shape[1:]))})"
-                             f" like x {x.shape} and y_val the dtype of y ({y.dtype}), got "
-                             f"x_val {x_val.shape} and y_val dtype {y_val.dtype}")
 
     lr = optimizer.learning_rate
     state = optimizer.init(params)
@@ -159,7 +248,7 @@ def fit(model_apply: Callable[[Params, jax.Array], jax.Array],
         for start in range(0, steps, chunk):
             n = min(chunk, steps - start)
             params, state, chunk_losses, chunk_val = _run_chunk(
-                model_apply, loss, optimizer, n, params, state, x, y, x_val, y_val)
+                model_apply, loss, n, optimizer, params, state, x, y, x_val, y_val)
             _raise_if_not_finite(np.asarray(chunk_losses), start, "loss", lr)
             losses.append(chunk_losses)
             if chunk_val is not None:
@@ -171,6 +260,131 @@ def fit(model_apply: Callable[[Params, jax.Array], jax.Array],
                                  f"{steps - 1} with learning_rate={lr!r}; try a smaller "
                                  f"learning rate")
     return FitResult(params, _join(losses), _join(val_losses) if val_losses else None)
+
+
+# ---- K models at once ------------------------------------------------------------------------
+
+def _stack_optimizers(optimizer: Any) -> Optimizer:
+    """One optimizer; a list of K optimizers of one kind becomes one with (K,) leaves."""
+    if isinstance(optimizer, Optimizer) or not isinstance(optimizer, Sequence):
+        return _as_optimizer(optimizer)
+    if not optimizer:
+        raise ValueError("optimizer must be an Optimizer or a non-empty list of them, "
+                         "got an empty list")
+    optimizers = [_as_optimizer(opt, f"optimizer[{i}]") for i, opt in enumerate(optimizer)]
+    first = optimizers[0]
+    for i, opt in enumerate(optimizers):
+        if jax.tree.structure(opt) != jax.tree.structure(first):
+            raise ValueError(f"optimizer[{i}] is {_kind(opt)} but optimizer[0] is "
+                             f"{_kind(first)}; fit_many trains K models with "
+                             f"one kind of optimizer")
+        if per_model := _vectors(opt):
+            name, size = next(iter(per_model.items()))
+            raise ValueError(f"optimizer[{i}] has {name} of shape ({size},); in a list of "
+                             f"optimizers each one holds single values")
+    return jax.tree.map(lambda *values: jnp.asarray(values, jnp.float32), *optimizers)
+
+
+def _batch_params(model_apply: Callable, loss: Callable, params: Params, x: jax.Array,
+                  y: jax.Array) -> int | None:
+    """None if ``params`` is one params tree for the model, else K, its leading axis."""
+
+    def objective(p: Params, x: jax.Array, y: jax.Array) -> jax.Array:
+        return loss(model_apply(p, x), y)
+
+    try:
+        jax.eval_shape(objective, params, x, y)  # traces, to read shapes only
+        return None
+    except Exception as shared_error:  # noqa: BLE001 (the model or loss refused them)
+        leading = {np.shape(leaf)[0] if np.ndim(leaf) else None
+                   for leaf in jax.tree.leaves(params)}
+        if len(leading) == 1 and None not in leading:
+            try:
+                jax.eval_shape(jax.vmap(objective, in_axes=(0, None, None)), params, x, y)
+                return leading.pop()
+            except Exception:  # noqa: BLE001, S110 (report the error of the plain reading)
+                pass
+        raise ValueError(f"params must be one params tree that model_apply accepts, or K "
+                         f"of them stacked along a leading axis of size K; read as one "
+                         f"tree, they fail with: {shared_error}") from shared_error
+
+
+def fit_many(model_apply: Callable[[Params, jax.Array], jax.Array],
+             loss: Callable[[jax.Array, jax.Array], jax.Array],
+             optimizer: Optimizer | Sequence[Optimizer], params: Params, x: jax.Array,
+             y: jax.Array, *, steps: int, x_val: jax.Array | None = None,
+             y_val: jax.Array | None = None) -> FitResult:
+    """Train K models on the same data in one compiled call: ``fit``, batched with ``vmap``.
+
+    The K models differ in their hyperparameters, their initial params, or
+    both. K is read from the arguments:
+
+    - ``optimizer`` is one optimizer whose hyperparameters may be arrays of
+      shape (K,), e.g. ``gradient_descent(jnp.array([0.01, 0.1, 0.5]))``, or a
+      list of K optimizers of the same kind;
+    - ``params`` is one params tree shared by all K models, or a tree whose
+      leaves have a leading axis K, e.g.
+      ``jax.vmap(lambda k: models.linear_init(k, d))(jax.random.split(key, K))``.
+      Params that ``model_apply`` accepts as they are count as one shared tree.
+
+    Like ``fit``, it compiles once per model function, loss function,
+    optimizer kind, shapes and K. Unlike ``fit``, it does not raise when a
+    model diverges: that model's losses and params become inf or NaN and the
+    others are unaffected, so a sweep may include learning rates that are too
+    large on purpose.
+
+    Args:
+      model_apply, loss, x, y, steps, x_val, y_val: as for :func:`fit`.
+      optimizer: one ``Optimizer`` (hyperparameters numbers or arrays of shape
+        (K,)) or a list of K optimizers of one kind.
+      params: one params tree, or K of them stacked along a leading axis.
+
+    Returns:
+      ``FitResult(params, losses, val_losses)`` with every params leaf of shape
+      (K, ...), ``losses`` of shape (K, steps), and ``val_losses`` of shape
+      (K, steps) or None. Row k is what ``fit`` returns for model k.
+
+    Raises:
+      ValueError: K differs between arguments, or K is not given at all.
+
+    Example:
+      >>> from dl_workshop import data, losses, models, optimizers
+      >>> ds = data.make_linear_data(jax.random.key(0), n=100, w=2.0, b=-1.0)
+      >>> result = fit_many(models.linear_apply, losses.mean_squared_error,
+      ...                   optimizers.gradient_descent(jnp.array([0.001, 0.01, 0.05])),
+      ...                   models.linear_init(jax.random.key(1), 1), ds.x, ds.y, steps=200)
+      >>> result.losses.shape, result.params["w"].shape
+      ((3, 200), (3, 1))
+      >>> bool(result.losses[2, -1] < result.losses[0, -1])  # the largest rate went furthest
+      True
+    """
+    optimizer = _stack_optimizers(optimizer)
+    steps, params, x, y, x_val, y_val = _check_inputs(model_apply, loss, params, x, y,
+                                                      steps, x_val, y_val)
+    sizes = _vectors(optimizer)
+    if len(set(sizes.values())) > 1:
+        raise ValueError("optimizer hyperparameters must all have the same length K, got "
+                         + ", ".join(f"{name} of shape ({k},)" for name, k in sizes.items()))
+    k_optimizer = next(iter(sizes.values()), None)
+    k_params = _batch_params(model_apply, loss, params, x, y)
+    if k_optimizer is None and k_params is None:
+        raise ValueError("fit_many trains K models but got one optimizer with single "
+                         "hyperparameter values and one params tree: give arrays of shape "
+                         "(K,) as hyperparameters, a list of K optimizers, or params stacked "
+                         "along a leading axis K (or use fit for one model)")
+    if None not in (k_optimizer, k_params) and k_optimizer != k_params:
+        name = next(iter(sizes))
+        raise ValueError(f"optimizer and params must describe the same number of models K, "
+                         f"got optimizer with {name} of shape ({k_optimizer},) and params "
+                         f"with a leading axis of size {k_params}")
+    k = k_optimizer or k_params
+    optimizer = jax.tree.map(lambda h: jnp.broadcast_to(jnp.asarray(h, jnp.float32), (k,)),
+                             optimizer)
+    if k_params is None:
+        params = jax.tree.map(lambda p: jnp.broadcast_to(p, (k, *p.shape)), params)
+    params, _, losses, val_losses = _run_many(model_apply, loss, steps, optimizer, params,
+                                              x, y, x_val, y_val)
+    return FitResult(params, losses, val_losses)
 
 
 def accuracy(logits: jax.Array, targets: jax.Array) -> jax.Array:

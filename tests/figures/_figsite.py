@@ -6,6 +6,7 @@ HTML, gallery entries in the gallery's HTML, and links are followed to files.
 
 from __future__ import annotations
 
+import os
 import posixpath
 import re
 import struct
@@ -48,8 +49,10 @@ class GalleryEntry:
     thumb: str
     thumb_alt: str
     caption: str
+    credit: str  # the short credit line for a slide
     citation: str
     bibtex: str
+    data: tuple[str, ...]  # dataset credits
 
 
 def book_version(root: Path = ROOT) -> str:
@@ -58,10 +61,16 @@ def book_version(root: Path = ROOT) -> str:
 
 
 def site_url(root: Path = ROOT) -> str:
-    """The published site's address, from CITATION.cff."""
+    """The published site's root address, from CITATION.cff."""
     cff = yaml.safe_load((root / "CITATION.cff").read_text(encoding="utf-8"))
     url = cff["preferred-citation"]["url"]
     return url if url.endswith("/") else url + "/"
+
+
+def release_url(root: Path = ROOT) -> str:
+    """This build's own address: ``latest/`` under the root unless BOOK_RELEASE names a tag."""
+    tag = os.environ.get("BOOK_RELEASE", "")
+    return f"{site_url(root)}{tag or 'latest'}/"
 
 
 def read_html(site: Path, page: str) -> BeautifulSoup:
@@ -108,7 +117,9 @@ def gallery_entries(site: Path) -> dict[str, GalleryEntry]:
         links = {a.get_text(strip=True): resolve(GALLERY, a["href"])
                  for a in sec.select(".citable-downloads a[download]")}
         thumb = sec.select_one(".citable-thumb img")
-        blocks = sec.select("div.highlight pre")
+        def block(css: str) -> str:
+            pre = sec.select_one(f"{css} pre")
+            return pre.get_text().strip() if pre is not None else ""
         entries[sec["id"]] = GalleryEntry(
             name=sec["id"], heading=_text(sec.find("h3")).rstrip("#").strip(),
             chapter_link=resolve(GALLERY, sec.select_one(".citable-where a")["href"]),
@@ -116,9 +127,28 @@ def gallery_entries(site: Path) -> dict[str, GalleryEntry]:
             thumb=resolve(GALLERY, thumb["src"]) if thumb else "",
             thumb_alt=" ".join((thumb.get("alt") or "").split()) if thumb else "",
             caption=_text(sec.select_one(".citable-caption")),
-            citation=blocks[0].get_text().strip() if blocks else "",
-            bibtex=blocks[1].get_text().strip() if len(blocks) > 1 else "")
+            credit=block("div.citable-credit"), citation=block("div.citable-citation"),
+            bibtex=block("div.citable-bibtex-entry"),
+            data=tuple(_text(p) for p in sec.select(".citable-data")))
     return entries
+
+
+def figure_rows(site: Path) -> dict[str, tuple[str, dict[str, str]]]:
+    """The "SVG · PNG · Cite" row under each figure of the pages: name -> (page, links).
+
+    Links are resolved to site-relative paths and keyed by their visible word.
+    """
+    rows = {}
+    for page in content_pages(site):
+        for fig in read_html(site, page).select("figure"):
+            row = fig.find_next_sibling("p", class_="citable-figure-links")
+            links = {}
+            if row is not None:
+                for a in row.find_all("a"):
+                    word = a.find(string=True, recursive=False).strip()
+                    links[word] = resolve(page, a["href"])
+            rows[fig.get("id", "")] = (page, links)
+    return rows
 
 
 def png_dpi(path: Path) -> tuple[float, float] | None:

@@ -8,14 +8,13 @@ import json
 import re
 import subprocess
 import sys
-from importlib.resources import files
 from pathlib import Path
 
 import pytest
 import yaml
 from pybtex.database import parse_file, parse_string
 
-from _figsite import HOW_TO_CITE, ROOT, SITE, book_version, read_html, resolve, site_url
+from _figsite import HOW_TO_CITE, ROOT, SITE, book_version, read_html, release_url, resolve
 
 CHECK_JSONSCHEMA = Path(sys.prefix) / "bin" / "check-jsonschema"
 #: check-jsonschema ships the Citation File Format's schema (the same file cffconvert
@@ -26,12 +25,6 @@ CFF_SCHEMA = "vendor.citation-file-format"
 def validate_cff(path: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run([str(CHECK_JSONSCHEMA), "--builtin-schema", CFF_SCHEMA, str(path)],
                           text=True, capture_output=True, timeout=120)
-
-
-def test_the_builtin_schema_is_cff_1_2_0() -> None:
-    schema = json.loads(files("check_jsonschema.builtin_schemas.vendor")
-                        .joinpath("citation-file-format.json").read_text(encoding="utf-8"))
-    assert schema["$id"] == "https://citation-file-format.github.io/1.2.0/schema.json"
 
 
 def test_citation_cff_is_valid_cff_1_2_0() -> None:
@@ -89,12 +82,35 @@ def test_how_to_cite_gives_text_and_bibtex_with_version_url_and_licence() -> Non
     blocks = [pre.get_text().strip() for pre in page.select("div.citable-citation pre")]
     assert len(blocks) == 2, "expected a text citation and a BibTeX entry"
     citation, bibtex = blocks
-    for needle in ("Neural Networks from Scratch with JAX", f"version {book_version()}",
-                   site_url(), "CC BY 4.0"):
+    for needle in ("Neural Networks from Scratch with JAX", book_version(),
+                   release_url(), "CC BY 4.0"):
         assert needle in citation
     (record,) = parse_string(bibtex, "bibtex").entries.values()
     assert record.fields["version"] == book_version()
-    assert record.fields["url"] == site_url()
+    assert record.fields["url"] == release_url()
+
+
+def test_every_chapter_page_offers_its_citation_with_release_and_versioned_link() -> None:
+    chapters = sorted(p.relative_to(SITE).as_posix() for p in (SITE / "book").rglob("*.html")
+                      if "/part" in p.as_posix())
+    assert chapters, "no chapter pages"
+    for page in chapters:
+        box = read_html(SITE, page).select_one("details.citable-chapter-citation p")
+        assert box is not None, f"{page} offers no chapter citation"
+        text = " ".join(box.get_text(" ").split())
+        assert re.search(r"Chapter \d+: ", text), text
+        assert f"{release_url()}{page}" in text and "CC BY 4.0" in text, text
+
+
+def test_zenodo_metadata_agrees_with_citation_cff() -> None:
+    zenodo = json.loads((ROOT / ".zenodo.json").read_text(encoding="utf-8"))
+    cff = yaml.safe_load((ROOT / "CITATION.cff").read_text())
+    book = cff["preferred-citation"]
+    assert zenodo["title"] == book["title"]
+    assert zenodo["license"] == book["license"]
+    assert [c["name"] for c in zenodo["creators"]] == [a["name"] for a in book["authors"]]
+    assert zenodo["upload_type"] == "publication" and zenodo["publication_type"] == "book"
+    assert "version" not in zenodo, "Zenodo takes the version from the release tag"
 
 
 def _plain(title: str) -> str:

@@ -20,9 +20,11 @@ from pybtex.database import parse_string
 from _figsite import ROOT, book_version, png_dpi
 
 sys.path.insert(0, str(ROOT / "book" / "_ext"))
-from citable.bookinfo import load_book_info, version_problems  # noqa: E402
-from citable.cite import (FigureCitation, bibtex_escape, figure_bibtex,  # noqa: E402
-                          figure_citation_text)
+from citable.bookinfo import load_book_info, read_release, version_problems  # noqa: E402
+from citable.cite import (FigureCitation, bibtex_escape, book_bibtex,  # noqa: E402
+                          book_citation_text, figure_bibtex, figure_citation_text,
+                          figure_credit_line, latex_text)
+from citable.credit import FileCredit, png_text, png_with_credit, svg_with_credit  # noqa: E402
 from citable.figures import (PNG, SVG, FigureRecord, caption_to_latex,  # noqa: E402
                              caption_to_text, export_figures, record_figure)
 
@@ -133,22 +135,97 @@ def test_captions_for_citations_escape_tex_and_keep_math() -> None:
     assert bibtex_escape(r"a{b}~c\d") == r"a\{b\}\~{}c\textbackslash{}d"
 
 
+def test_non_ascii_captions_become_latex_that_pdflatex_reads() -> None:
+    assert latex_text("σ(−z) = 1 − σ(z)") == r"$\sigma$($-$z) = 1 $-$ $\sigma$(z)"
+    assert latex_text("f′(w), ŷ = x₁w₁ + b, (w - 3)²") == (
+        r"f$'$(w), \^{y} = x$_{1}$w$_{1}$ + b, (w - 3)$^{2}$")
+    assert latex_text("Σ, η, 201 × 201") == r"$\Sigma$, $\eta$, 201 $\times$ 201"
+    assert latex_text(r"\sigma(z)′", math=True) == r"\sigma(z)'"
+    with pytest.raises(ValueError, match="no LaTeX form for '☃'"):
+        latex_text("☃")
+    caption = nodes.caption("", "", nodes.Text("The logistic σ(z) and "), nodes.math("", "z₁"))
+    assert caption_to_latex(caption) == r"The logistic $\sigma$(z) and $z_{1}$"
+
+
 def test_figure_citations_parse_as_bibtex_and_read_as_a_sentence() -> None:
-    info = load_book_info(ROOT)
+    info = load_book_info(ROOT, tag="")
     fig = FigureCitation(name="fig-demo", number="4.2", caption="Loss of 50% & more",
                          caption_latex=r"Loss of 50\% \& more",
-                         url="https://example.org/g#fig-demo")
+                         url="https://example.org/g#fig-demo", datasets=("Data: X (1999).",))
     (key, entry), = parse_string(figure_bibtex(info, fig), "bibtex").entries.items()
     assert key == f"{info.bibtex_key}-fig-demo"
-    assert entry.fields["title"] == r"{Figure 4.2: Loss of 50\% \& more.}"
+    assert entry.fields["title"] == r"{Figure 4.2 of \emph{Neural Networks from Scratch with JAX}}"
+    assert entry.fields["note"].startswith(r"Loss of 50\% \& more. Unreleased version")
+    assert entry.fields["note"].endswith("Data: X (1999).")
     assert entry.fields["url"] == fig.url
+    credit = figure_credit_line(info, fig)
+    assert credit == ("Figure 4.2 from Neural Networks from Scratch with JAX by "
+                      f"{info.author_line}, unreleased version, after {info.version}, "
+                      "https://example.org/g#fig-demo, CC BY 4.0. Data: X (1999).")
     text = figure_citation_text(info, fig)
     assert "Figure 4.2: Loss of 50% & more. In Neural Networks from Scratch with JAX" in text
-    assert text.endswith("Licensed under CC BY 4.0 (https://creativecommons.org/licenses/by/4.0/).")
+    assert text.endswith("Licensed under CC BY 4.0 (https://creativecommons.org/licenses/by/4.0/)."
+                         " Data: X (1999).")
+
+
+def test_a_release_build_cites_its_own_folder_and_date(tmp_path: Path) -> None:
+    for name in ("CITATION.cff", "pyproject.toml"):
+        shutil.copy(ROOT / name, tmp_path / name)
+    cff = tmp_path / "CITATION.cff"
+    version = book_version()
+    with pytest.raises(ValueError, match="no date-released"):
+        load_book_info(tmp_path, tag=f"v{version}")
+    cff.write_text(cff.read_text() + "date-released: 2027-01-15\n")
+    info = load_book_info(tmp_path, tag=f"v{version}")
+    assert info.url == f"{info.root_url}v{version}/"
+    assert info.release.label == f"version {version} of 2027-01-15"
+    assert f"(version {version} of 2027-01-15)" in book_citation_text(info)
+    (entry,) = parse_string(book_bibtex(info), "bibtex").entries.values()
+    assert (entry.fields["year"], entry.fields["date"]) == ("2027", "2027-01-15")
+    assert entry.fields["url"] == info.url
+    main = load_book_info(tmp_path, tag="")
+    assert main.url == f"{main.root_url}latest/" and "unreleased" in book_citation_text(main)
+    with pytest.raises(ValueError, match="pyproject.toml says version"):
+        load_book_info(tmp_path, tag="v99.0.0")
+    with pytest.raises(ValueError, match="like v1.2.3"):
+        read_release("release-1", {}, version)
+
+
+CREDIT = FileCredit(title="Figure 4.2 (fig-demo) of A Book, version 1.0.0 of 2027-01-15",
+                    creator="Ada & Co", license_url="https://creativecommons.org/licenses/by/4.0/",
+                    source_url="https://example.org/v1.0.0/g.html#fig-demo",
+                    description="A line. Data: σ <set>.")
+
+
+def test_svg_credit_replaces_matplotlib_metadata_and_is_well_formed() -> None:
+    import defusedxml.ElementTree as SafeET
+    svg = (b'<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg" width="1">\n'
+           b" <metadata>\n  <rdf:RDF/>\n </metadata>\n <g/>\n</svg>\n")
+    out = svg_with_credit(svg, CREDIT)
+    assert out.count(b"<metadata>") == 1 and b"<rdf:RDF/>" not in out
+    root = SafeET.fromstring(out)
+    ns = {"dc": "http://purl.org/dc/elements/1.1/", "cc": "http://creativecommons.org/ns#"}
+    work = root.find("{http://www.w3.org/2000/svg}metadata/{*}RDF/cc:Work", ns)
+    assert work.findtext("dc:title", namespaces=ns) == CREDIT.title
+    assert work.findtext("dc:creator/cc:Agent/dc:title", namespaces=ns) == "Ada & Co"
+    assert svg_with_credit(out, CREDIT) == out  # applying it twice changes nothing
+
+
+def test_png_credit_adds_text_chunks_and_keeps_the_pixels() -> None:
+    png = _png(300)
+    out = png_with_credit(png, CREDIT)
+    text = png_text(out)
+    assert (text["Title"], text["Author"], text["Source"]) == (
+        CREDIT.title, CREDIT.creator, CREDIT.source_url)
+    assert text["License"] == CREDIT.license_url and text["Description"] == CREDIT.description
+    with Image.open(io.BytesIO(out)) as a, Image.open(io.BytesIO(png)) as b:
+        assert a.tobytes() == b.tobytes() and a.info["dpi"] == b.info["dpi"]
+        assert a.text["Title"] == CREDIT.title  # Pillow reads the chunks too
+    assert png_with_credit(out, CREDIT) == out
 
 
 def test_book_facts_come_from_citation_cff_and_pyproject(tmp_path: Path) -> None:
-    info = load_book_info(ROOT)
+    info = load_book_info(ROOT, tag="")
     assert info.version == book_version()
     assert (info.content_license.spdx, info.code_license.spdx) == ("CC-BY-4.0", "MIT")
     assert version_problems(info) == []

@@ -15,8 +15,12 @@ import pytest
 from pybtex.database import parse_string
 
 from _figsite import (GALLERY, NAME, ROOT, SITE, GalleryEntry, PageFigure, book_version,
-                      gallery_entries, page_figures, png_chunk_types, png_dpi, read_html,
-                      site_url)
+                      figure_rows, gallery_entries, page_figures, png_chunk_types, png_dpi,
+                      read_html, release_url)
+
+sys.path.insert(0, str(ROOT / "book" / "_ext"))
+from citable.bookinfo import load_book_info  # noqa: E402
+from citable.credit import png_text  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -95,22 +99,105 @@ def test_no_stale_exports(gallery: dict[str, GalleryEntry]) -> None:
     assert present == expected
 
 
-def test_each_citation_names_book_version_number_url_and_licence(
+def test_each_citation_names_book_release_number_versioned_url_and_licence(
         figures: list[PageFigure], gallery: dict[str, GalleryEntry]) -> None:
-    version, url = book_version(), site_url()
+    version, url = book_version(), release_url()
+    release = load_book_info(ROOT).release
     for fig in figures:
         entry = gallery[fig.name]
         link = f"{url}{GALLERY}#{fig.name}"
-        for needle in ("Neural Networks from Scratch with JAX", f"version {version}",
+        for needle in ("Neural Networks from Scratch with JAX", release.label,
                        f"Figure {fig.number}", link, "CC BY 4.0"):
             assert needle in entry.citation, f"{fig.name}: citation lacks {needle!r}"
         bib = parse_string(entry.bibtex, "bibtex")
         (key, record), = bib.entries.items()
         assert key.endswith(fig.name)
-        assert record.fields["title"].startswith(f"{{Figure {fig.number}: ")
+        assert record.fields["title"] == (
+            f"{{Figure {fig.number} of \\emph{{Neural Networks from Scratch with JAX}}}}")
         assert record.fields["url"] == link
         assert record.fields["version"] == version
         assert "CC BY 4.0" in record.fields["note"]
+        assert (release.date or "Unreleased") in record.fields["note"]
+
+
+def test_bibtex_entries_are_plain_ascii_for_pdflatex(gallery: dict[str, GalleryEntry]) -> None:
+    for name, entry in gallery.items():
+        bad = sorted({ch for ch in entry.bibtex if not ch.isascii()})
+        assert not bad, f"{name}: BibTeX holds non-ASCII characters {bad}, which pdfLaTeX rejects"
+
+
+def test_slide_credit_names_author_title_version_link_and_licence(
+        figures: list[PageFigure], gallery: dict[str, GalleryEntry]) -> None:
+    info = load_book_info(ROOT)
+    for fig in figures:
+        credit = gallery[fig.name].credit
+        for needle in (f"Figure {fig.number}", info.title, info.author_line,
+                       info.release.label, f"{release_url()}{GALLERY}#{fig.name}", "CC BY 4.0"):
+            assert needle in credit, f"{fig.name}: the credit line lacks {needle!r}"
+
+
+def test_every_figure_has_a_download_and_cite_row_that_links_existing_files(
+        figures: list[PageFigure]) -> None:
+    rows = figure_rows(SITE)
+    for fig in figures:
+        page, links = rows[fig.name]
+        assert list(links) == ["SVG", "PNG", "Cite"], f"{fig.name} on {page}: row {links}"
+        assert links["SVG"] == f"figures/{fig.name}.svg"
+        assert links["PNG"] == f"figures/{fig.name}.png"
+        assert links["Cite"] == f"{GALLERY}#{fig.name}"
+        for kind in ("SVG", "PNG"):
+            assert (SITE / links[kind]).is_file(), f"{fig.name}: {links[kind]} is missing"
+        gallery_page = read_html(SITE, GALLERY)
+        assert gallery_page.find(id=fig.name) is not None, f"no gallery entry for {fig.name}"
+
+
+def test_exported_files_carry_title_creator_licence_and_source(
+        figures: list[PageFigure]) -> None:
+    info = load_book_info(ROOT)
+    ns = {"dc": "http://purl.org/dc/elements/1.1/", "cc": "http://creativecommons.org/ns#",
+          "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#"}
+    rdf_resource = "{http://www.w3.org/1999/02/22-rdf-syntax-ns#}resource"
+    for fig in figures:
+        source = f"{release_url()}{GALLERY}#{fig.name}"
+        work = SafeET.parse(SITE / "figures" / f"{fig.name}.svg").getroot().find(
+            "svg:metadata/rdf:RDF/cc:Work", {**ns, "svg": "http://www.w3.org/2000/svg"})
+        assert work is not None, f"{fig.name}.svg has no <metadata> block"
+        assert work.findtext("dc:title", namespaces=ns).startswith(f"Figure {fig.number} ")
+        assert work.findtext("dc:creator/cc:Agent/dc:title", namespaces=ns) == info.author_line
+        assert work.find("cc:license", ns).get(rdf_resource) == info.content_license.url
+        assert work.find("dc:source", ns).get(rdf_resource) == source
+        text = png_text((SITE / "figures" / f"{fig.name}.png").read_bytes())
+        assert text["Title"].startswith(f"Figure {fig.number} "), f"{fig.name}.png: {text}"
+        assert text["Author"] == info.author_line
+        assert text["License"] == info.content_license.url
+        assert text["Source"] == source
+
+
+def _uses_dataset(page: str, name: str, loaders: dict[str, str]) -> set[str]:
+    """Loaders the chapter's source calls before the figure's own cell ends."""
+    source = (ROOT / page.replace(".html", ".md")).read_text(encoding="utf-8")
+    cell_end = source.index("\n```", source.index(f"name: {name}"))  # the figure's cell
+    upto = source[:cell_end]
+    return {loader for loader in loaders if re.search(rf"\b{loader}\s*\(", upto)}
+
+
+def test_figures_drawn_from_a_dataset_credit_it(figures: list[PageFigure],
+                                                gallery: dict[str, GalleryEntry]) -> None:
+    import yaml
+    config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
+    loaders = config["sphinx"]["config"]["citable_datasets"]
+    credited = 0
+    for fig in figures:
+        used = _uses_dataset(fig.page, fig.name, loaders)
+        entry = gallery[fig.name]
+        for loader in used:
+            credit = " ".join(loaders[loader].split())
+            assert credit in entry.data, f"{fig.name} uses {loader} but does not credit it"
+            assert credit in entry.citation and credit in entry.credit
+            credited += 1
+        if not used:
+            assert entry.data == (), f"{fig.name} credits data it does not use"
+    assert credited >= 1, "no figure uses a dataset: this test would prove nothing"
 
 
 def test_kernel_settings_are_installed_in_this_environment() -> None:

@@ -1,4 +1,6 @@
-"""Fixtures for the launch tests: the config, the chapters, the built site, the browser.
+"""Fixtures for the launch tests: the config, the chapters, the built site, a page.
+
+The browser is the one shared by every browser suite (tests/conftest.py).
 
 Everything expected is derived from ``_config.yml`` and ``_toc.yml`` through
 ``tools/colab_notebooks.py``, the same code the Colab workflow runs, so the
@@ -13,16 +15,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 
 from ._project import HTML, ROOT, colab_notebooks
 from .jupyterlab import JupyterLab, reset_server
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic",
-]
 
 
 @pytest.fixture(scope="session")
@@ -54,17 +50,6 @@ def colab_tree(tmp_path_factory: pytest.TempPathFactory, commit: str) -> Path:
         cwd=ROOT, check=True, capture_output=True,
     )
     return out
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
-    """Debian's headless Chromium, driven by Playwright."""
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
 
 
 @pytest.fixture

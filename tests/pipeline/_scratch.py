@@ -10,6 +10,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 VENV = Path(sys.prefix)
+#: The one chapter of the scratch book (conftest.py).
+TINY_CHAPTER = Path("book/scratch/tiny.md")
 SKIP = shutil.ignore_patterns(".git", ".venv", ".venv-*", "_build", "__pycache__", ".pytest_cache", "node_modules")
 
 

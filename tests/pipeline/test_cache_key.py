@@ -35,3 +35,20 @@ def test_fingerprint_follows_library_and_lock(tmp_path: Path) -> None:
     lock.write_text(lock.read_text() + "\n# a change\n")
     after_lock = source_fingerprint(repo)
     assert len({original, after_library, after_lock}) == 3
+
+
+def test_fingerprint_follows_the_installed_kernel_config(tmp_path: Path, monkeypatch) -> None:
+    """A build whose kernels lack the figure settings (say `make pdf` before `make venv`
+    installed them) must not share a cache with one whose kernels have them."""
+    import cache_key
+
+    repo = scratch(tmp_path / "repo")
+    installed = tmp_path / "etc" / "ipython" / "ipython_kernel_config.py"
+    monkeypatch.setattr(cache_key, "installed_kernel_config", lambda: installed)
+    missing = source_fingerprint(repo)
+    installed.parent.mkdir(parents=True)
+    installed.write_bytes((ROOT / INPUTS[2]).read_bytes())
+    present = source_fingerprint(repo)
+    installed.write_text("c = get_config()\n")
+    other = source_fingerprint(repo)
+    assert len({missing, present, other}) == 3

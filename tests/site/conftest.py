@@ -1,48 +1,17 @@
-"""Fixtures for the browser tests of the built site (``make book`` first)."""
+"""Fixtures for the browser tests of the built site (``make book`` first).
+
+The browser, the server and ``html_dir`` are shared by every browser suite: tests/conftest.py.
+"""
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser
 
-from .browser import launch
+from tests.conftest import HTML, ROOT
+
 from .inspect_page import PageReport, inspect
 from .pages import built_pages, toc_documents
-from .server import serve
-
-ROOT = Path(__file__).resolve().parents[2]
-#: The built site (``make book``); another copy can be tested with SITE_HTML=path.
-HTML = Path(os.environ.get("SITE_HTML", ROOT / "_build" / "html"))
-
-
-@pytest.fixture(scope="session")
-def html_dir() -> Path:
-    """The built site; the tests fail at once, with the fix, if there is none."""
-    if not (HTML / "searchindex.js").is_file():
-        pytest.fail(f"No built site in {HTML}: run 'make book' first.", pytrace=False)
-    return HTML
-
-
-@pytest.fixture(scope="session")
-def site_url(html_dir: Path) -> Iterator[str]:
-    """Base URL of the built site, served on 127.0.0.1 for the whole session."""
-    with serve(html_dir) as url:
-        yield url
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
-    """One headless Chromium for the session."""
-    with sync_playwright() as playwright:
-        chromium = launch(playwright)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
 
 
 def toc_pages() -> list[str]:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Error, Page, Response
 
-from .browser import open_page
+from tests.browser import open_page
 
 #: Axe impacts that fail the accessibility test.
 BLOCKING_IMPACTS = ("critical", "serious")

@@ -6,7 +6,7 @@ import pytest
 from bs4 import BeautifulSoup
 from playwright.sync_api import Browser
 
-from .browser import open_page
+from tests.browser import open_page
 from .conftest import REDIRECT, all_pages, toc_pages
 
 PAGES = all_pages()

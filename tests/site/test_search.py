@@ -6,7 +6,7 @@ import re
 
 from playwright.sync_api import Browser
 
-from .browser import open_page
+from tests.browser import open_page
 from .conftest import toc_pages
 
 

@@ -7,11 +7,14 @@ import jax.numpy as jnp
 import pytest
 
 import dl_workshop
-from dl_workshop import data, exercises, losses, models, optimizers, plotting, training
-from dl_workshop.exercises import classification, regression
+from dl_workshop import (batching, data, exercises, losses, models, optimizers, plotting,
+                         training, trajectories)
+from dl_workshop.exercises import (classification, compilation, optimization, random_keys,
+                                   regression, scan, vmap)
 
 MODULES = [dl_workshop, data, losses, models, optimizers, plotting, training, exercises,
-           regression, classification]
+           regression, classification, vmap, scan, random_keys, batching, trajectories,
+           compilation, optimization]
 
 
 @pytest.mark.parametrize("module", MODULES, ids=lambda m: m.__name__)

@@ -66,6 +66,10 @@ def test_bce_scalar_and_jitted():
                                -np.log(sigmoid(0.7)), rtol=1e-6)
     np.testing.assert_allclose(jax.jit(binary_cross_entropy)(Z, Y01),
                                binary_cross_entropy(Z, Y01), rtol=1e-6)
+    # Targets closed over by a jitted function are concrete while the logits are traced.
+    targets = jnp.asarray(Y01)
+    np.testing.assert_allclose(jax.jit(lambda z: binary_cross_entropy(z, targets))(Z),
+                               binary_cross_entropy(Z, Y01), rtol=1e-6)
 
 
 def test_bce_is_stable_for_huge_logits():

@@ -119,6 +119,32 @@ def test_mlp_gradient_matches_hand_backprop_and_check_grads():
     check_grads(smooth, (params,), order=2, modes=["rev"])
 
 
+# ---- one example at a time, under jax.vmap ----------------------------------------------
+
+def test_apply_takes_one_example_and_vmap_over_rows_matches_the_batch():
+    mlp = mlp_init(KEY, [3, 4, 2])
+    per_row = jax.vmap(linear_apply, in_axes=(None, 0))
+    np.testing.assert_allclose(per_row(LIN, X), linear_apply(LIN, X), rtol=1e-6)
+    assert linear_apply(LIN, X[0]).shape == ()
+    np.testing.assert_allclose(jax.vmap(logistic_predict_proba, in_axes=(None, 0))(LIN, X),
+                               logistic_predict_proba(LIN, X), rtol=1e-6)
+    assert mlp_apply(mlp, X[0]).shape == (2,)
+    np.testing.assert_allclose(jax.vmap(mlp_apply, in_axes=(None, 0))(mlp, X),
+                               numpy_mlp(mlp, X), rtol=1e-5, atol=1e-6)
+    # Gradients per example (the rows of a Jacobian), checked against the batch's.
+    per_example = jax.vmap(jax.grad(lambda p, row: linear_apply(p, row)), in_axes=(None, 0))
+    np.testing.assert_allclose(per_example(LIN, X)["w"], X, rtol=1e-6)
+
+
+def test_vmap_over_params_runs_k_models_on_the_same_data():
+    stacked = jax.vmap(lambda k: mlp_init(k, [3, 4, 1]))(jax.random.split(KEY, 5))
+    outputs = jax.vmap(mlp_apply, in_axes=(0, None))(stacked, X)
+    assert outputs.shape == (5, len(X), 1)
+    for k in range(5):
+        one = jax.tree.map(lambda leaf: leaf[k], stacked)
+        np.testing.assert_allclose(outputs[k], numpy_mlp(one, X), rtol=1e-5, atol=1e-6)
+
+
 # ---- bad input ----------------------------------------------------------------------
 
 @pytest.mark.parametrize("call, error, message", [
@@ -135,9 +161,16 @@ def test_mlp_gradient_matches_hand_backprop_and_check_grads():
     (lambda: linear_apply({"w": jnp.array([1, 2, 3]), "b": LIN["b"]}, X), TypeError,
      r"params\['w'\] must be a floating-point array \(float32\), got dtype int32"),
     (lambda: linear_apply(LIN, X[:, :2]), ValueError,
-     r"x must have shape \(n, 3\) to match the weights, got shape \(4, 2\)"),
+     r"x must have shape \(n, 3\), or \(3,\) for one example, to match the weights, got "
+     r"shape \(4, 2\)$"),
+    (lambda: linear_apply(LIN, X[None]), ValueError,
+     r"x must have shape \(n, 3\), or \(3,\) for one example, to match the weights, got "
+     r"shape \(1, 4, 3\)$"),
+    # A column of n values passed flat is one example with n features, not n examples.
     (lambda: linear_apply({"w": jnp.ones(1), "b": LIN["b"]}, X[:, 0]), ValueError,
-     r"x must have shape \(n, 1\), got shape \(4,\)"),
+     r"x must have shape \(n, 1\), or \(1,\) for one example, to match the weights, got "
+     r"shape \(4,\); a vector of 4 values is one example with 4 features: for 4 examples "
+     r"use x.reshape\(-1, 1\)"),
     (lambda: linear_apply(LIN, np.full((2, 3), np.nan, np.float32)), ValueError,
      r"x must contain only finite values, got 6 NaN/inf value\(s\) \(first at index \(0, 0\)\)"),
     (lambda: linear_apply(LIN, np.zeros((0, 3), np.float32)), ValueError,

@@ -105,10 +105,70 @@ def test_update_is_jittable_and_batched_over_a_pytree():
     (lambda: adam(0.1, b1=-0.1), ValueError, r"b1 must be in \[0.0, 1.0\), got -0.1"),
     (lambda: adam(0.1, b2=1.5), ValueError, r"b2 must be in \[0.0, 1.0\), got 1.5"),
     (lambda: adam(0.1, eps=0.0), ValueError, r"eps must be in \(0.0, inf\], got 0.0"),
+    # One value per model (training.fit_many): each is checked and named by its index.
+    (lambda: gradient_descent(jnp.array([0.1, -0.2])), ValueError,
+     r"learning_rate\[1\] must be in \(0.0, inf\], got -0.2"),
+    (lambda: momentum(0.1, beta=np.array([0.9, 1.0])), ValueError,
+     r"beta\[1\] must be in \[0.0, 1.0\), got 1.0"),
+    (lambda: adam(jnp.array([0.1, jnp.inf])), ValueError,
+     r"learning_rate\[1\] must be finite, got inf"),
+    (lambda: gradient_descent(jnp.ones((2, 2))), ValueError,
+     r"learning_rate must be a number or a 1-d array of K >= 1 values \(one per model\), "
+     r"got shape \(2, 2\)"),
+    (lambda: gradient_descent(jnp.array([])), ValueError,
+     r"learning_rate must be a number or a 1-d array of K >= 1 values \(one per model\), "
+     r"got shape \(0,\)"),
+    (lambda: gradient_descent(np.array(["0.1", "0.2"])), TypeError,
+     r"learning_rate must be a number or an array of numbers, got ndarray of dtype <U3"),
 ])
 def test_bad_hyper_parameters(call, error, message):
     with pytest.raises(error, match=message):
         call()
+
+
+# ---- optimizers are data -------------------------------------------------------------------
+
+@pytest.mark.parametrize("make", [gradient_descent, momentum, adam])
+def test_same_kind_same_tree_structure_hyperparameters_are_leaves(make):
+    a, b = make(0.1), make(0.3)
+    assert jax.tree.structure(a) == jax.tree.structure(b)
+    assert hash(jax.tree.structure(a)) == hash(jax.tree.structure(b))
+    assert 0.3 in jax.tree.leaves(b) and 0.1 not in jax.tree.leaves(b)
+    others = [k(0.1) for k in (gradient_descent, momentum, adam) if k is not make]
+    assert all(jax.tree.structure(o) != jax.tree.structure(a) for o in others)
+
+
+def test_a_jitted_function_of_the_optimizer_compiles_once_per_kind():
+    @jax.jit
+    def step(opt, params):
+        return opt.update(jax.grad(objective)(params), opt.init(params), params)[0]
+
+    step(gradient_descent(0.05), PARAMS)
+    entries = step._cache_size()
+    for lr in (0.01, 0.02, 0.03):
+        new = step(gradient_descent(lr), PARAMS)
+        expected = PARAMS["w"] - lr * jax.grad(objective)(PARAMS)["w"]
+        np.testing.assert_allclose(new["w"], expected, rtol=1e-6)
+    assert step._cache_size() == entries
+    step(momentum(0.01), PARAMS)
+    assert step._cache_size() == entries + 1
+
+
+@pytest.mark.parametrize("make", [gradient_descent, momentum, adam])
+def test_vmap_over_per_model_learning_rates_matches_one_optimizer_each(make):
+    rates = jnp.array([0.01, 0.05, 0.2])
+    opt = make(rates)
+    assert opt.learning_rate.shape == (3,)
+    grads = jax.grad(objective)(PARAMS)
+
+    def one(o):
+        return o.update(grads, o.init(PARAMS), PARAMS)[0]
+
+    batched = jax.vmap(one, in_axes=(jax.tree.map(lambda h: 0 if jnp.ndim(h) else None, opt),))(opt)
+    for k, rate in enumerate(rates.tolist()):
+        single = one(make(rate))
+        for a, b in zip(jax.tree.leaves(batched), jax.tree.leaves(single)):
+            np.testing.assert_allclose(a[k], b, rtol=1e-6)
 
 
 def test_learning_rate_may_be_a_0d_array():

@@ -8,6 +8,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 from matplotlib.collections import PathCollection
+from PIL import Image
 from sklearn.metrics import confusion_matrix
 
 from dl_workshop import plotting
@@ -26,13 +27,19 @@ def ax():
     return plt.subplots(figsize=(3, 2))[1]
 
 
-def test_house_style_is_a_light_card_with_a_colour_blind_safe_cycle():
-    assert mpl.rcParams["figure.facecolor"] == "white"
-    assert mpl.rcParams["savefig.transparent"] is False
-    assert mpl.rcParams["svg.hashsalt"] == "dl-workshop"
-    colors = mpl.rcParams["axes.prop_cycle"].by_key()["color"]
-    assert colors[:3] == [plotting.COLORS["blue"], plotting.COLORS["orange"],
-                          plotting.COLORS["green"]]
+def test_house_style_draws_on_an_opaque_white_card_in_the_palette():
+    """What a figure looks like when saved as the notebook's inline backend saves it (no
+    explicit colours), not which rcParams were set: an opaque white card, legible in the
+    site's dark mode, and plain ``ax.plot`` lines in the palette's order."""
+    fig, ax = plt.subplots(figsize=(2, 1))
+    lines = [ax.plot([0, 1], [i, i + 1])[0] for i in range(3)]
+    assert [mpl.colors.to_hex(line.get_color()) for line in lines] == [
+        mpl.colors.to_hex(plotting.COLORS[name]) for name in ("blue", "orange", "green")]
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", bbox_inches="tight")
+    pixels = np.asarray(Image.open(buffer).convert("RGBA"))
+    assert (pixels[0, 0] == [255, 255, 255, 255]).all(), "the corner is not opaque white"
+    assert (pixels[..., 3] == 255).all(), "part of the figure is transparent"
 
 
 def _figure():

@@ -1,5 +1,5 @@
 """fit against closed-form least squares, scikit-learn and a hand-written loop;
-compilation caching; NaN/inf handling; accuracy."""
+compilation caching; fit_many against K separate fits; NaN/inf handling; accuracy."""
 
 import jax
 import jax.numpy as jnp
@@ -9,7 +9,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import accuracy_score
 
 from dl_workshop import data, losses, models, optimizers
-from dl_workshop.training import FitResult, _run_chunk, accuracy, fit
+from dl_workshop.training import FitResult, _run_chunk, _run_many, accuracy, fit, fit_many
 
 KEY = jax.random.key(0)
 MSE = losses.mean_squared_error
@@ -106,23 +106,182 @@ def test_chunked_run_equals_single_run_and_shows_progress(capsys):
     assert "25/25" in capsys.readouterr().err
 
 
-def test_second_call_with_same_shapes_does_not_recompile():
+# ---- compile once -------------------------------------------------------------------
+# Counted with JAX's own jit cache (one entry per compiled program) and, as a second
+# witness, with a loss that counts how often JAX traces it (it only traces to compile).
+
+def _counting_mse(traces):
+    def loss(predictions, targets):
+        traces.append(1)
+        return MSE(predictions, targets)
+    return loss
+
+
+def test_fresh_optimizers_and_other_learning_rates_do_not_recompile():
     ds = data.make_linear_data(KEY, n=37, w=1.0, b=0.0)  # shapes no other test uses
     traces = []
+    loss = _counting_mse(traces)
 
-    def counting_loss(predictions, targets):
-        traces.append(1)  # Python runs only while JAX traces, i.e. before each compile
-        return MSE(predictions, targets)
+    def train(opt, params, x=ds.x, y=ds.y):
+        return fit(models.linear_apply, loss, opt, params, x, y, steps=30)
 
-    opt = optimizers.gradient_descent(0.01)
-    args = (models.linear_apply, counting_loss, opt)
-    fit(*args, models.linear_init(KEY, 1), ds.x, ds.y, steps=30)
+    train(optimizers.gradient_descent(0.01), models.linear_init(KEY, 1))
     entries, n_traces = _run_chunk._cache_size(), len(traces)
-    fit(*args, models.linear_init(jax.random.key(5), 1), ds.x + 1.0, ds.y, steps=30)
+    train(optimizers.gradient_descent(0.01), models.linear_init(KEY, 1))  # a new object
+    train(optimizers.gradient_descent(0.2), models.linear_init(jax.random.key(5), 1))
+    train(optimizers.gradient_descent(np.float32(0.05)), models.linear_init(KEY, 1), ds.x + 1)
     assert (_run_chunk._cache_size(), len(traces)) == (entries, n_traces)
-    # Control: a new data shape must compile again, so the counters do see compiles.
-    fit(*args, models.linear_init(KEY, 1), ds.x[:20], ds.y[:20], steps=30)
+    # Controls: a new data shape and a new optimizer kind each compile once more.
+    train(optimizers.gradient_descent(0.01), models.linear_init(KEY, 1), ds.x[:20], ds.y[:20])
     assert _run_chunk._cache_size() == entries + 1 and len(traces) > n_traces
+    train(optimizers.momentum(0.01), models.linear_init(KEY, 1))
+    assert _run_chunk._cache_size() == entries + 2
+
+
+@pytest.mark.parametrize("first, second", [
+    (optimizers.momentum(0.01), optimizers.momentum(0.03, beta=0.5)),
+    (optimizers.adam(0.01), optimizers.adam(0.1, b1=0.8, b2=0.99, eps=1e-6)),
+], ids=["momentum", "adam"])
+def test_another_optimizer_of_the_same_kind_does_not_recompile(first, second):
+    ds = data.make_linear_data(KEY, n=41, w=[1.0, 2.0], b=0.0)
+    args = (models.linear_apply, MSE)
+    fit(*args, first, models.linear_init(KEY, 2), ds.x, ds.y, steps=20)
+    entries = _run_chunk._cache_size()
+    result = fit(*args, second, models.linear_init(KEY, 2), ds.x, ds.y, steps=20)
+    assert _run_chunk._cache_size() == entries
+    # ... and the cached program did use the second optimizer's hyperparameters.
+    fresh = jax.jit(lambda p: fit_loop(second, p, ds.x, ds.y, 20))(models.linear_init(KEY, 2))
+    np.testing.assert_allclose(result.params["w"], fresh["w"], rtol=1e-5)
+
+
+def fit_loop(opt, params, x, y, steps):
+    """A plain loop over the optimizer's own update (the reference for fit)."""
+    state = opt.init(params)
+    for _ in range(steps):
+        grads = jax.grad(lambda p: MSE(models.linear_apply(p, x), y))(params)
+        params, state = opt.update(grads, state, params)
+    return params
+
+
+def test_a_new_lambda_compiles_again_a_named_function_does_not():
+    ds = data.make_linear_data(KEY, n=43, w=1.0, b=0.0)
+    opt, params = optimizers.gradient_descent(0.01), models.linear_init(KEY, 1)
+
+    def model(p, x):
+        return models.linear_apply(p, x)
+
+    fit(model, MSE, opt, params, ds.x, ds.y, steps=5)
+    entries = _run_chunk._cache_size()
+    fit(model, MSE, opt, params, ds.x, ds.y, steps=5)
+    assert _run_chunk._cache_size() == entries
+    fit(lambda p, x: models.linear_apply(p, x), MSE, opt, params, ds.x, ds.y, steps=5)
+    assert _run_chunk._cache_size() == entries + 1
+
+
+# ---- fit_many: K models in one call ---------------------------------------------------
+
+def assert_rows_match_fits(many, singles):
+    """Row k of fit_many's result equals the k-th separate fit, to float32 tolerance."""
+    assert many.losses.shape == (len(singles), singles[0].losses.shape[0])
+    for k, single in enumerate(singles):
+        np.testing.assert_allclose(many.losses[k], single.losses, rtol=2e-5, atol=1e-6)
+        for a, b in zip(jax.tree.leaves(many.params), jax.tree.leaves(single.params)):
+            np.testing.assert_allclose(a[k], b, rtol=2e-5, atol=1e-6)
+        if single.val_losses is not None:
+            np.testing.assert_allclose(many.val_losses[k], single.val_losses, rtol=2e-5,
+                                       atol=1e-6)
+
+
+@pytest.mark.parametrize("make, rates", [
+    (optimizers.gradient_descent, [0.001, 0.01, 0.05]),
+    (optimizers.momentum, [0.001, 0.005, 0.01]),
+    (optimizers.adam, [0.01, 0.05, 0.2]),
+], ids=["gradient_descent", "momentum", "adam"])
+def test_fit_many_over_learning_rates_matches_separate_fits(make, rates):
+    x, y = LINEAR_DATA
+    params = models.linear_init(KEY, 2)
+    many = fit_many(models.linear_apply, MSE, make(jnp.array(rates)), params, x, y, steps=60)
+    singles = [fit(models.linear_apply, MSE, make(r), params, x, y, steps=60) for r in rates]
+    assert_rows_match_fits(many, singles)
+    as_list = fit_many(models.linear_apply, MSE, [make(r) for r in rates], params, x, y,
+                       steps=60)
+    np.testing.assert_array_equal(as_list.losses, many.losses)
+
+
+def test_fit_many_over_initial_params_of_an_mlp_with_held_out_data(breast_cancer):
+    x_train, y_train, x_test, y_test = breast_cancer
+
+    def logits(p, x):
+        return models.mlp_apply(p, x)[:, 0]
+
+    keys = jax.random.split(KEY, 4)
+    stacked = jax.vmap(lambda k: models.mlp_init(k, [30, 8, 1]))(keys)
+    opt = optimizers.momentum(0.05)
+    many = fit_many(logits, losses.binary_cross_entropy, opt, stacked, x_train, y_train,
+                    steps=50, x_val=x_test, y_val=y_test)
+    singles = [fit(logits, losses.binary_cross_entropy, opt, models.mlp_init(k, [30, 8, 1]),
+                   x_train, y_train, steps=50, x_val=x_test, y_val=y_test) for k in keys]
+    assert many.val_losses.shape == (4, 50)
+    assert_rows_match_fits(many, singles)
+
+
+def test_fit_many_over_params_and_learning_rates_together():
+    x, y = LINEAR_DATA
+    keys = jax.random.split(KEY, 3)
+    stacked = jax.vmap(lambda k: models.linear_init(k, 2))(keys)
+    rates = [0.01, 0.02, 0.04]
+    many = fit_many(models.linear_apply, MSE, optimizers.adam(jnp.array(rates)), stacked,
+                    x, y, steps=40)
+    singles = [fit(models.linear_apply, MSE, optimizers.adam(r), models.linear_init(k, 2),
+                   x, y, steps=40) for k, r in zip(keys, rates)]
+    assert_rows_match_fits(many, singles)
+
+
+def test_fit_many_keeps_diverging_models_and_compiles_once_per_k():
+    x, y = LINEAR_DATA
+    params = models.linear_init(KEY, 2)
+    sweep = fit_many(models.linear_apply, MSE, optimizers.gradient_descent(
+        jnp.array([0.01, 0.05, 1.5])), params, x, y, steps=300)
+    finite = np.isfinite(np.asarray(sweep.losses)).all(axis=1)
+    assert finite.tolist() == [True, True, False]  # 1.5 diverges, as in fit's own test
+    alone = fit(models.linear_apply, MSE, optimizers.gradient_descent(0.05), params, x, y,
+                steps=300)
+    np.testing.assert_allclose(sweep.losses[1], alone.losses, rtol=2e-5, atol=1e-6)
+    entries = _run_many._cache_size()
+    fit_many(models.linear_apply, MSE, optimizers.gradient_descent(jnp.array([0.2, 0.3, 0.4])),
+             params, x, y, steps=300)
+    assert _run_many._cache_size() == entries
+
+
+@pytest.mark.parametrize("kwargs, error, message", [
+    ({}, ValueError, r"fit_many trains K models but got one optimizer with single "
+                     r"hyperparameter values and one params tree"),
+    ({"optimizer": optimizers.gradient_descent(jnp.array([0.1, 0.2])),
+      "params": jax.vmap(lambda k: models.linear_init(k, 2))(jax.random.split(KEY, 3))},
+     ValueError, r"optimizer and params must describe the same number of models K, got "
+                 r"optimizer with learning_rate of shape \(2,\) and params with a leading "
+                 r"axis of size 3"),
+    ({"optimizer": optimizers.momentum(jnp.array([0.1, 0.2]), beta=jnp.array([0.5] * 3))},
+     ValueError, r"optimizer hyperparameters must all have the same length K, got "
+                 r"learning_rate of shape \(2,\), beta of shape \(3,\)"),
+    ({"optimizer": [optimizers.momentum(0.1), optimizers.adam(0.1)]}, ValueError,
+     r"optimizer\[1\] is adam but optimizer\[0\] is momentum; "
+     r"fit_many trains K models with one kind of optimizer"),
+    ({"optimizer": []}, ValueError, r"optimizer must be an Optimizer or a non-empty list"),
+    ({"optimizer": [optimizers.adam(0.1), 0.1]}, TypeError,
+     r"optimizer\[1\] must be an Optimizer such as gradient_descent\(0.1\), got float"),
+    ({"optimizer": optimizers.gradient_descent(0.1), "params": {"w": jnp.ones((3, 5)),
+                                                                "b": jnp.zeros(3)}},
+     ValueError, r"params must be one params tree that model_apply accepts, or K of them "
+                 r"stacked along a leading axis of size K; read as one tree, they fail with: "
+                 r"params\['w'\] must have shape \(d,\), got shape \(3, 5\)"),
+])
+def test_fit_many_bad_input_messages(kwargs, error, message):
+    args = {"model_apply": models.linear_apply, "loss": MSE,
+            "optimizer": optimizers.gradient_descent(0.1), "params": P, "x": X, "y": Y,
+            "steps": 3, **kwargs}
+    with pytest.raises(error, match=message):
+        fit_many(**args)
 
 
 # ---- NaN and inf ---------------------------------------------------------------------
@@ -191,6 +350,12 @@ GD = optimizers.gradient_descent(0.1)
     ({"loss": None}, TypeError, r"loss must be a function, got NoneType"),
     ({"optimizer": 0.1}, TypeError,
      r"optimizer must be an Optimizer such as gradient_descent\(0.1\), got float"),
+    ({"optimizer": [GD, GD]}, TypeError,
+     r"optimizer must be an Optimizer such as gradient_descent\(0.1\), got list; to train "
+     r"several models use fit_many"),
+    ({"optimizer": optimizers.gradient_descent(jnp.array([0.1, 0.2]))}, ValueError,
+     r"optimizer has learning_rate of shape \(2,\), one value per model; fit trains one "
+     r"model: give one value, or use fit_many to train 2 models at once"),
     ({"steps": 0}, ValueError, r"steps must be an integer >= 1, got 0"),
     ({"steps": 10.0}, TypeError, r"steps must be an integer, got float 10.0"),
     ({"chunk_size": 0}, ValueError, r"chunk_size must be an integer >= 1, got 0"),
@@ -206,7 +371,8 @@ GD = optimizers.gradient_descent(0.1)
     ({"params": {"w": jnp.ones(2), "c": 0.0}}, TypeError,
      r"params must be a dict with keys \['b', 'w'\], got \['c', 'w'\]"),
     ({"params": {"w": jnp.ones(3), "b": 0.0}}, ValueError,
-     r"x must have shape \(n, 3\) to match the weights, got shape \(100, 2\)"),
+     r"x must have shape \(n, 3\), or \(3,\) for one example, to match the weights, got "
+     r"shape \(100, 2\)"),
     ({"x": X.astype(jnp.int32)}, TypeError,
      r"x must be a floating-point array \(float32\), got dtype int32"),
     ({"x": np.zeros((0, 2), np.float32), "y": np.zeros(0, np.float32)}, ValueError,

@@ -6,8 +6,13 @@
   The URLs depend only on the figure's name (``collect.py``, ``figures.py``).
 - ``{figure-gallery}`` becomes a gallery of every figure with its citation;
   ``{book-citation}`` gives the book's own (``pages.py``, ``gallery.py``, ``cite.py``).
-- The version (``pyproject.toml``) and licences (``CITATION.cff``) appear in every
-  page's footer and as the MyST substitution ``{{ book_version }}`` (``bookinfo.py``).
+- The version (``pyproject.toml``), release (``BOOK_RELEASE``, ``CITATION.cff``) and
+  licences appear in every page's footer, with a chapter's citation on its page, and as
+  the MyST substitutions ``{{ book_version }}``, ``{{ book_release }}``, ``{{ book_url }}``
+  (``bookinfo.py``). Citations link this release's own folder of the site.
+- Under each figure of a web page, a row links its SVG, PNG and gallery entry.
+- The theme's version switcher reads ``_static/switcher.json``, which
+  ``tools/deploy_versions.py`` rewrites with every published version.
 - Figures get a white card in the theme's dark mode (``static/citable.css``).
 - ``bibtex_reference_style: author_year_round`` cites as "Rumelhart et al. (1986)".
 
@@ -17,6 +22,7 @@ The kernel side, which makes each figure output carry an SVG and a 300-dpi PNG, 
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -24,8 +30,9 @@ from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.util import logging
 
-from . import collect, pages
-from .bookinfo import load_book_info, version_problems
+from . import collect, latex, pages
+from .bookinfo import load_book_info, switcher_entry, version_problems
+from .cite import chapter_citation_text
 from .refstyle import register as register_reference_style
 
 logger = logging.getLogger(__name__)
@@ -33,6 +40,10 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[2]
 FOOTER = "citable-footer.html"
 CITE_PAGE = "book/appendix/how-to-cite"
+SWITCHER = "_static/switcher.json"
+RELEASE = "_static/release.json"  # this build's own entry, read by tools/deploy_versions.py
+SIDEBAR = ["navbar-logo.html", "version-switcher.html", "icon-links.html",
+           "search-button-field.html", "sbt-sidebar-nav.html"]
 DEFAULT_FOOTER = ["author.html", "copyright.html", "last-updated.html", "extra-footer.html"]
 
 
@@ -46,9 +57,23 @@ def _configure(app: Sphinx, config: Config) -> None:
         logger.warning("numfig is off, so figures have no numbers: set numfig: true",
                        type="citable")
     config.version = config.release = info.version
-    config.myst_substitutions = {**config.myst_substitutions, "book_version": info.version}
+    status = (f"released {info.release.date}" if info.release.released else
+              f"unreleased: main's latest build, after version {info.version}")
+    config.myst_substitutions = {**config.myst_substitutions, "book_version": info.version,
+                                 "book_release": status, "book_url": info.url}
     config.html_static_path = [*config.html_static_path, str(HERE / "static")]
     config.templates_path = [*config.templates_path, str(HERE / "templates")]
+    # The theme's version switcher, fed by _static/switcher.json at the root of each
+    # published copy (tools/deploy_versions.py rewrites it in every copy on each deploy).
+    config.html_theme_options["switcher"] = {"json_url": SWITCHER,
+                                             "version_match": info.release.folder}
+    config.html_theme_options["check_switcher"] = False  # the file is written at the end
+    if not config.html_sidebars:
+        config.html_sidebars = {"**": SIDEBAR}
+    # The PDF's title page names the release and the licences (latex.py).
+    title = config.latex_elements.get("maketitle", "\\sphinxmaketitle")
+    config.latex_elements = {**config.latex_elements,
+                             "maketitle": f"\\date{{{latex.title_page_line(info)}}}{title}"}
     items = config.html_theme_options.get("footer_content_items", DEFAULT_FOOTER)
     if FOOTER not in items:
         config.html_theme_options["footer_content_items"] = [*items, FOOTER]
@@ -59,9 +84,28 @@ def _page_context(app: Sphinx, pagename: str, templatename: str, context: dict[s
     """Values for ``templates/citable-footer.html``."""
     info = collect.build_state(app).info
     branch = app.config.html_theme_options.get("repository_branch", "main")
-    context.update(citable_version=info.version, citable_content_license=info.content_license,
+    secnumber = app.env.toc_secnumbers.get(pagename, {}).get("")
+    chapter = None
+    if secnumber and pagename in app.env.titles:
+        number = ".".join(str(n) for n in secnumber)
+        chapter = chapter_citation_text(info, number, app.env.titles[pagename].astext(),
+                                        info.url + app.builder.get_target_uri(pagename))
+    context.update(citable_chapter_citation=chapter, citable_release=info.release,
+                   citable_version=info.version, citable_content_license=info.content_license,
                    citable_code_license=info.code_license, citable_cite_page=CITE_PAGE,
                    citable_code_license_url=f"{info.repository}/blob/{branch}/LICENSE")
+
+
+def _write_switcher(app: Sphinx, exception: Exception | None) -> None:
+    """This build's own entry as the version list; a deploy replaces it with every version."""
+    if exception is not None or app.builder.format != "html":
+        return
+    info = collect.build_state(app).info
+    entry = switcher_entry(info.release, info.root_url)
+    for name, content in ((SWITCHER, [entry]), (RELEASE, entry)):
+        path = Path(app.outdir) / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(content, indent=1) + "\n", encoding="utf-8")
 
 
 def setup(app: Sphinx) -> dict:
@@ -74,10 +118,19 @@ def setup(app: Sphinx) -> dict:
     app.connect("env-purge-doc", collect.purge)
     app.connect("env-merge-info", collect.merge)
     app.connect("doctree-read", collect.collect)
-    app.connect("env-updated", collect.export)
+    app.add_config_value("citable_datasets", {}, "env", types=[dict])
+    # After numbering (env-get-updated), so the files can name their figure number.
+    app.connect("env-check-consistency", collect.export)
+    app.connect("builder-inited", latex.web_numbering, priority=900)
+    app.connect("env-check-consistency", latex.latex_counters)
     app.connect("env-get-updated", collect.rewrite_galleries)
     app.connect("doctree-resolved", pages.fill_gallery)
+    app.connect("doctree-resolved", pages.figure_links)
+    app.connect("doctree-resolved", latex.solutions_at_chapter_end)
     app.connect("html-page-context", _page_context)
     app.connect("build-finished", pages.write_manifest)
+    app.connect("build-finished", _write_switcher)
+    app.connect("build-finished", latex.rewrite_tex)
+    app.connect("build-finished", latex.write_web_numbers)
     return {"version": "1.0", "env_version": 2,
             "parallel_read_safe": True, "parallel_write_safe": True}

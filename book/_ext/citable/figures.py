@@ -9,6 +9,8 @@ files are exactly what the chapter's code produced.
 
 A figure may instead show a file kept in the repository (a diagram with an
 editable source): it then needs ``x.svg`` and ``x.png`` side by side.
+
+The exported files carry their own credit (``credit.py``).
 """
 
 from __future__ import annotations
@@ -22,7 +24,8 @@ from pathlib import Path
 from docutils import nodes
 from PIL import Image
 
-from .cite import bibtex_escape
+from .cite import bibtex_escape, latex_text
+from .credit import FileCredit, png_with_credit, svg_with_credit
 
 #: Figure names: ``fig-`` and lower-case words joined by hyphens; they become file names.
 NAME_PATTERN = re.compile(r"fig-[a-z0-9]+(?:-[a-z0-9]+)*")
@@ -39,6 +42,7 @@ class FigureRecord:
     alt: str
     svg: str  # the SVG and PNG files, relative to the source folder
     png: str
+    datasets: tuple[str, ...] = ()  # loader names of the data the figure's page used by then
 
 
 @dataclass(frozen=True)
@@ -66,9 +70,9 @@ def caption_to_text(node: nodes.Node) -> str:
 def caption_to_latex(node: nodes.Node) -> str:
     """Caption text for BibTeX: special characters escaped, inline math kept as ``$...$``."""
     if isinstance(node, nodes.math):
-        return f"${node.astext()}$"
+        return f"${latex_text(node.astext(), math=True)}$"
     if isinstance(node, nodes.Text):
-        return bibtex_escape(node.astext())
+        return latex_text(bibtex_escape(node.astext()))
     return "".join(caption_to_latex(child) for child in node.children)
 
 
@@ -94,14 +98,14 @@ def figure_problems(figure: nodes.figure) -> list[str]:
         problems.append(f"{duplicates[0]} is shown more than once (a cell that ends with `fig` "
                         "displays the figure twice: end it with `fig;` or drop that line)")
     elif not names:
-        problems.append("a figure has no name: give it a stable one "
-                        "(mystnb.figure.name: fig-topic)")
+        problems.append("a figure has no name: give its cell a stable one "
+                        "(mystnb.figure.name: fig-short-topic)")
     elif not NAME_PATTERN.fullmatch(names[0]):
         problems.append(f"figure name {names[0]!r} must look like fig-short-topic "
                         "(lower-case words joined by hyphens): it becomes a file name and URL")
     captions = [c for c in figure.children if isinstance(c, nodes.caption)]
     if not captions or not captions[0].astext().strip():
-        problems.append(f"{label} has no caption")
+        problems.append(f"{label} has no caption: give its cell mystnb.figure.caption")
     n_outputs = len(_mime_bundles(figure)) or len(list(figure.findall(nodes.image)))
     images = _renditions(figure)
     if n_outputs != 1 or not images:
@@ -166,8 +170,11 @@ def _write_if_changed(path: Path, data: bytes) -> None:
         path.write_bytes(data)
 
 
-def export_figures(records: list[FigureRecord], outdir: Path) -> dict[str, ExportedFigure]:
+def export_figures(records: list[FigureRecord], outdir: Path,
+                   credits: dict[str, FileCredit] | None = None) -> dict[str, ExportedFigure]:
     """Write ``figures/<name>.svg``, ``.png`` and ``thumbs/<name>.png`` under ``outdir``.
+
+    ``credits`` (by figure name) is written into the SVG and PNG files.
 
     Files of figures that no longer exist are removed. Raises ``FileNotFoundError``
     if a recorded rendition has gone (rebuild from clean).
@@ -176,6 +183,9 @@ def export_figures(records: list[FigureRecord], outdir: Path) -> dict[str, Expor
     exported: dict[str, ExportedFigure] = {}
     for rec in records:
         svg, png = Path(rec.svg).read_bytes(), Path(rec.png).read_bytes()
+        if credits and rec.name in credits:
+            svg = svg_with_credit(svg, credits[rec.name])
+            png = png_with_credit(png, credits[rec.name])
         thumb_path, png_path = folder / "thumbs" / f"{rec.name}.png", folder / f"{rec.name}.png"
         unchanged = thumb_path.is_file() and png_path.is_file() and png_path.read_bytes() == png
         thumb = thumb_path.read_bytes() if unchanged else _thumbnail(png)

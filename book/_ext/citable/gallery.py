@@ -16,8 +16,9 @@ from sphinx.util import logging
 from sphinx.util.osutil import relative_uri
 
 from .bookinfo import BookInfo
-from .cite import FigureCitation, figure_bibtex, figure_citation_text
-from .collect import build_state, env_data
+from .cite import FigureCitation, figure_bibtex, figure_citation_text, figure_credit_line
+from .collect import build_state, dataset_credits, env_data
+from .latex import gallery_for_print
 from .figures import ExportedFigure, FigureRecord, caption_to_latex, caption_to_text
 
 logger = logging.getLogger(__name__)
@@ -49,11 +50,19 @@ def doc_order(app: Sphinx) -> list[str]:
     return seen
 
 
+def html_uri(app: Sphinx, docname: str) -> str:
+    """A page's address relative to the site root, whatever builder runs (LaTeX's own
+    target URIs look like ``%book/x`` and mean nothing on the web)."""
+    if app.builder.format == "html":
+        return app.builder.get_target_uri(docname)
+    return docname + ".html"
+
+
 def figure_views(app: Sphinx, gallery_doc: str) -> list[FigureView]:
     """Every recorded figure in book order, numbered and with its resolved caption."""
     env, info = app.env, build_state(app).info
     order = {doc: i for i, doc in enumerate(doc_order(app))}
-    gallery_url = info.url + app.builder.get_target_uri(gallery_doc)
+    gallery_url = info.url + html_uri(app, gallery_doc)
     views = []
     records = env_data(env).figures
     for docname in sorted(records, key=lambda d: (order.get(d, len(order)), d)):
@@ -77,7 +86,7 @@ def figure_views(app: Sphinx, gallery_doc: str) -> list[FigureView]:
                 name=rec.name, number=number_text,
                 caption=" ".join(caption_to_text(caption).split()),
                 caption_latex=" ".join(caption_to_latex(caption).split()),
-                url=f"{gallery_url}#{rec.name}")
+                url=f"{gallery_url}#{rec.name}", datasets=dataset_credits(app, rec))
             views.append(FigureView(rec, number_text, caption, citation, chapter_title))
     return views
 
@@ -117,6 +126,8 @@ def _entry(app: Sphinx, gallery_doc: str, view: FigureView, files: ExportedFigur
     where += nodes.literal("", name)
     section += where
     section += nodes.paragraph("", "", *_portable(view.caption), classes=["citable-caption"])
+    for credit in view.citation.datasets:
+        section += nodes.paragraph("", credit, classes=["citable-data"])
     lic = info.content_license
     section += nodes.raw("", (
         f'<p class="citable-downloads">Download '
@@ -124,13 +135,18 @@ def _entry(app: Sphinx, gallery_doc: str, view: FigureView, files: ExportedFigur
         f'<a href="{site["png"]}" download="{name}.png">PNG, 300 dpi</a> '
         f'({_size(files.png_bytes)}) · licence <a href="{lic.url}">{lic.name}</a></p>'),
         format="html")
+    section += nodes.paragraph("", "Credit line for a slide or handout:",
+                               classes=["citable-label"])
+    credit = figure_credit_line(info, view.citation)
+    section += nodes.literal_block(credit, credit, language="text", classes=["citable-credit"])
     section += nodes.paragraph("", "Suggested citation:", classes=["citable-label"])
     text = figure_citation_text(info, view.citation)
     section += nodes.literal_block(text, text, language="text", classes=["citable-citation"])
     section += nodes.raw("", "<details class=\"citable-bibtex\"><summary>BibTeX</summary>",
                          format="html")
     bibtex = figure_bibtex(info, view.citation)
-    section += nodes.literal_block(bibtex, bibtex, language="bibtex")
+    section += nodes.literal_block(bibtex, bibtex, language="bibtex",
+                                   classes=["citable-bibtex-entry"])
     section += nodes.raw("", "</details>", format="html")
     return section
 
@@ -140,10 +156,7 @@ def render_gallery(app: Sphinx, gallery_doc: str, views: list[FigureView],
     """The gallery's content: one section per chapter, one sub-section per figure."""
     info = build_state(app).info
     if app.builder.format != "html":
-        para = nodes.paragraph("", "The figure gallery, with downloads, is in the online book: ")
-        link = info.url + app.builder.get_target_uri(gallery_doc)
-        para += nodes.reference("", link, refuri=link)
-        return [para]
+        return gallery_for_print(views, info)
     if not views:
         return [nodes.paragraph("", "This book has no numbered figures yet.")]
     out: list[nodes.Node] = []

@@ -15,9 +15,24 @@ Example:
 
 from dl_workshop.exercises.classification import (check_binary_cross_entropy,
                                                   check_mlp_forward, check_sigmoid)
+from dl_workshop.exercises.compilation import (check_soft_threshold, check_static_moments,
+                                               check_timing)
+from dl_workshop.exercises.optimization import (check_minibatch_sgd, check_momentum_pair,
+                                                check_optax_momentum)
 from dl_workshop.exercises.regression import (check_derivative, check_gradient_descent_step,
                                               check_mse, check_predict, check_training_loop)
+from dl_workshop.exercises.random_keys import (check_epoch_orders, check_init_many,
+                                               check_walk_step)
+from dl_workshop.exercises.scan import check_ema_step, check_running_minimum, check_train_scan
+from dl_workshop.exercises.vmap import (check_best_learning_rate, check_many_models,
+                                        check_per_example_grads)
 
 __all__ = ["check_predict", "check_mse", "check_derivative", "check_gradient_descent_step",
            "check_training_loop", "check_sigmoid", "check_binary_cross_entropy",
-           "check_mlp_forward"]
+           "check_mlp_forward",
+           # Part II
+           "check_per_example_grads", "check_many_models", "check_best_learning_rate",
+           "check_running_minimum", "check_ema_step", "check_train_scan",
+           "check_epoch_orders", "check_init_many", "check_walk_step",
+           "check_soft_threshold", "check_static_moments", "check_timing",
+           "check_momentum_pair", "check_minibatch_sgd", "check_optax_momentum"]
