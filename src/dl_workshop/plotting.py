@@ -42,11 +42,11 @@ COLORS = {"blue": "#0072B2", "orange": "#E69F00", "green": "#009E73", "vermillio
 HOUSE_STYLE: dict[str, Any] = {
     "axes.prop_cycle": mpl.cycler(color=[COLORS[c] for c in (
         "blue", "orange", "green", "vermillion", "purple", "sky", "black")]),
-    "figure.figsize": (6.0, 4.0), "figure.dpi": 100, "savefig.dpi": 300,
+    "figure.figsize": (5.6, 3.8), "figure.dpi": 100, "savefig.dpi": 300,
     "figure.facecolor": "white", "axes.facecolor": "white", "savefig.facecolor": "white",
     "savefig.transparent": False, "savefig.bbox": "tight",
     "font.family": "DejaVu Sans", "font.size": 11, "axes.titlesize": 12,
-    "axes.labelsize": 11, "legend.fontsize": 10, "legend.frameon": False,
+    "axes.labelsize": 11, "legend.fontsize": 11, "legend.frameon": False,
     "axes.spines.top": False, "axes.spines.right": False,
     "axes.grid": True, "grid.color": "#dddddd", "grid.linewidth": 0.8,
     "lines.linewidth": 2.0, "image.cmap": "viridis",
@@ -204,11 +204,13 @@ def plot_confusion_matrix(ax: Axes, y_true: Any, y_pred: Any,
 
 
 def draw_network(ax: Axes, layer_sizes: Sequence[int],
-                 layer_labels: Sequence[str] | None = None, max_nodes: int = 8) -> Axes:
+                 layer_labels: Sequence[str] | None = None, max_nodes: int = 8,
+                 arrows: bool = False) -> Axes:
     """Draw a fully connected network: one column of circles per layer.
 
     Layers wider than ``max_nodes`` show ``max_nodes`` circles and a "⋮".
     ``layer_labels`` (one per layer) default to "input (d)", "hidden (h)", ...
+    With ``arrows=True`` each connection is an arrow pointing to the next layer.
     """
     sizes = [int(s) for s in layer_sizes]
     if len(sizes) < 2 or min(sizes) < 1:
@@ -227,7 +229,12 @@ def draw_network(ax: Axes, layer_sizes: Sequence[int],
     for i in range(len(sizes) - 1):
         for y0 in nodes[i]:
             for y1 in nodes[i + 1]:
-                ax.plot([i, i + 1], [y0, y1], color="#999999", lw=0.6, zorder=1)
+                if arrows:  # shrink by the circle's radius (points) so the head shows
+                    ax.annotate("", xy=(i + 1, y1), xytext=(i, y0), zorder=1,
+                                arrowprops=dict(arrowstyle="-|>", color="#666666", lw=1.0,
+                                                shrinkA=10, shrinkB=11, mutation_scale=12))
+                else:
+                    ax.plot([i, i + 1], [y0, y1], color="#999999", lw=0.6, zorder=1)
     for i, column in enumerate(nodes):
         ax.scatter(np.full(column.size, i), column, s=300, zorder=2, color="white",
                    edgecolors=COLORS["blue"], linewidths=2)

@@ -7,14 +7,15 @@ import jax.numpy as jnp
 import pytest
 
 import dl_workshop
-from dl_workshop import (batching, data, exercises, losses, models, optimizers, plotting,
-                         training, trajectories)
-from dl_workshop.exercises import (classification, compilation, optimization, random_keys,
-                                   regression, scan, vmap)
+from dl_workshop import (batching, data, exercises, interactive, losses, models, optimizers,
+                         plotting, training, trajectories)
+from dl_workshop.exercises import (classification, compilation, gradients, networks,
+                                   optimization, random_keys, regression, scan, training_loop,
+                                   vmap)
 
 MODULES = [dl_workshop, data, losses, models, optimizers, plotting, training, exercises,
-           regression, classification, vmap, scan, random_keys, batching, trajectories,
-           compilation, optimization]
+           interactive, regression, classification, gradients, training_loop, networks, vmap,
+           scan, random_keys, batching, trajectories, compilation, optimization]
 
 
 @pytest.mark.parametrize("module", MODULES, ids=lambda m: m.__name__)

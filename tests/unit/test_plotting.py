@@ -120,6 +120,14 @@ def test_draw_network_draws_one_circle_per_unit_and_truncates_wide_layers(ax):
     assert len(ax.lines) == 7 * 4 + 4 * 1
 
 
+def test_draw_network_with_arrows_draws_one_arrowhead_per_connection(ax):
+    plotting.draw_network(ax, [3, 2, 1], arrows=True)
+    heads = [t.arrow_patch for t in ax.texts if getattr(t, "arrow_patch", None) is not None]
+    assert len(heads) == 3 * 2 + 2 * 1 and not ax.lines
+    assert all(str(h.get_arrowstyle()).startswith("-|>") or "CurveFilledB" in
+               type(h.get_arrowstyle()).__name__ for h in heads)
+
+
 @pytest.mark.parametrize("call, message", [
     (lambda ax: plotting.plot_data(ax, np.zeros((3, 2)), np.zeros(3)),
      r"x must have shape \(n,\) or \(n, 1\) and y shape \(n,\), got x \(3, 2\) and y \(3,\)"),

@@ -10,13 +10,19 @@ renditions, so the book can export every numbered figure without re-running it:
   exported as ``figures/<name>.svg``;
 - ``image/png`` at 300 dpi: exported as ``figures/<name>.png`` for print.
 
-Both are byte-identical from run to run: no date in the SVG metadata and a fixed
+Errors are shown in IPython's "Minimal" mode: the exception's type and message.
+
+Both renditions are byte-identical from run to run: no date in the SVG metadata and a fixed
 salt for the SVG element ids (the house style sets one too; this one also covers
 a figure drawn before it is applied). Readers in Binder or Colab do not need this
 file: they get the default inline PNG.
 """
 
 c = get_config()  # noqa: F821 (provided by IPython when it loads this file)
+
+# An expected error (a cell tagged raises-exception) shows its whole message and nothing
+# else: no frames, so no paths of the build machine and no JAX-internal code.
+c.InteractiveShell.xmode = "Minimal"
 
 c.InlineBackend.figure_formats = {"svg", "png"}
 c.InlineBackend.print_figure_kwargs = {

@@ -1,8 +1,15 @@
-"""Shared machinery of the answer checks (private): run the reader's function,
-compare its answer with the expected one and with known mistakes, print a verdict."""
+"""Shared machinery of the answer checks (private): call the reader's function the
+way the chapter does, turn what goes wrong into a hint, and print a verdict.
+
+A check fails with a *specific* hint: a wrong return type, code that only works on
+single numbers, an argument changed in place, a non-finite value, or a known mistake
+recognised by its numbers. Only when nothing is recognised does it fall back to
+"expected ..., got ...", and even then it says what to look at.
+"""
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Callable
 from typing import Any
@@ -12,64 +19,151 @@ import jax.numpy as jnp
 import numpy as np
 
 
+class NotYet(Exception):
+    """Raised inside a check to stop at the first problem; its message is the hint."""
+
+
 def verdict(ok: bool, message: str) -> bool:
     """Print the one-line verdict and return ``ok``."""
     print(("Correct: " if ok else "Not yet: ") + message)
     return ok
 
 
-def fmt(a: np.ndarray) -> str:
+def checked(success: str, body: Callable[[], None]) -> bool:
+    """Run ``body`` (which raises NotYet with a hint) and print the verdict."""
+    try:
+        body()
+    except NotYet as hint:
+        return verdict(False, str(hint))
+    return verdict(True, success)
+
+
+def fmt(a: Any) -> str:
     """Short, deterministic text for a number or an array (4 significant digits)."""
+    a = np.asarray(a, dtype=np.float64)
     if a.ndim == 0:
         return f"{float(a):.4g}"
-    return np.array2string(a, precision=4, separator=", ", suppress_small=True)
+    return np.array2string(a, precision=4, separator=", ", suppress_small=True,
+                           max_line_width=10**6, threshold=8, edgeitems=3)
 
 
-def _as_array(out: Any) -> np.ndarray:
-    return np.asarray(out, dtype=np.float64)
+_SCALAR_ONLY = ("only length-1 arrays", "only 0-dimensional arrays", "only size-1 arrays",
+                "only scalar arrays", "truth value of an array", "concretizationtypeerror",
+                "tracerboolconversion", "must be real number, not", "iteration over a 0-d")
 
 
-def run(fn: Any, name: str, *args: Any, convert: Callable[[Any], np.ndarray] = _as_array,
-        returns: str = "an array or a number") -> tuple[np.ndarray | None, str]:
-    """Call the reader's ``fn`` on ``args`` (NumPy arrays become JAX arrays).
+def _error_hint(err: Exception, name: str, scalar_only: str) -> str:
+    first = (str(err).strip().splitlines() or [""])[0][:200]
+    first = re.sub(r"0x[0-9a-fA-F]+", "0x...", first)
+    text = f"calling {name} raised {type(err).__name__}: {first}"
+    if scalar_only and any(s in f"{type(err).__name__} {err}".lower()
+                           for s in _SCALAR_ONLY):
+        text += (f". Your code works on single numbers only (math.*, float(), an `if` on a "
+                 f"value); {scalar_only}. Use jnp functions and arithmetic, which work "
+                 f"elementwise on whole arrays")
+    return text
 
-    Returns ``(convert(result), "")``, or ``(None, hint)`` if ``fn`` is not a
-    function, raises, or returns something ``convert`` cannot handle.
+
+def snapshot(args: tuple) -> Any:
+    """A deep copy of the arguments, to detect in-place changes afterwards."""
+    return copy.deepcopy(jax.tree.map(lambda a: np.array(a) if isinstance(a, (np.ndarray,
+                                      jax.Array)) else a, args))
+
+
+def _same(a: Any, b: Any) -> bool:
+    try:
+        leaves_a, tree_a = jax.tree.flatten(a)
+        leaves_b, tree_b = jax.tree.flatten(b)
+    except Exception:  # noqa: BLE001
+        return False
+    return tree_a == tree_b and all(
+        np.shape(x) == np.shape(y) and np.array_equal(np.asarray(x), np.asarray(y))
+        for x, y in zip(leaves_a, leaves_b))
+
+
+def call(fn: Any, name: str, *args: Any, kwargs: dict | None = None, scalar_only: str = "",
+         arg_names: tuple[str, ...] = ()) -> Any:
+    """Call the reader's ``fn(*args, **kwargs)`` as the chapter does; raise NotYet on trouble.
+
+    Exceptions from the reader's code become hints (with extra advice when the code
+    only works on single numbers), and so does any change to an argument in place.
     """
     if not callable(fn):
-        return None, (f"pass your function itself, e.g. check(my_function), not its "
-                      f"result (got a value of type {type(fn).__name__})")
-    args = jax.tree.map(lambda a: jnp.asarray(a) if isinstance(a, np.ndarray) else a, args)
+        raise NotYet(f"pass your function itself, e.g. check(my_function), not its result "
+                     f"(got a value of type {type(fn).__name__})")
+    before = snapshot(args)
     try:
-        out = fn(*args)
+        with jax.numpy_rank_promotion("allow"):
+            out = fn(*args, **(kwargs or {}))
+    except NotYet:
+        raise
     except Exception as err:  # noqa: BLE001 - the reader's code may raise anything
-        first_line = (str(err).strip().splitlines() or [""])[0][:200]
-        first_line = re.sub(r"0x[0-9a-fA-F]+", "0x...", first_line)
-        return None, f"calling {name} raised {type(err).__name__}: {first_line}"
+        raise NotYet(_error_hint(err, name, scalar_only)) from None
+    for i, (old, new) in enumerate(zip(before, args)):
+        if not _same(old, new):
+            arg = arg_names[i] if i < len(arg_names) else f"argument {i + 1}"
+            if isinstance(old, dict):
+                raise NotYet(f"{name} changed the dictionary `{arg}` that was passed in "
+                             f"(an assignment like {arg}['w'] = ... writes into the "
+                             f"caller's dict), so after the call the caller's {arg} is no "
+                             f"longer where training started; build a new dict instead: "
+                             f"{arg} = {{'w': ..., 'b': ...}} or jax.tree.map(...)")
+            raise NotYet(f"{name} changed its argument `{arg}` in place, so the caller's "
+                         f"value is different after the call; leave the inputs alone and "
+                         f"return a new value (write `a = a - ...`, not `a -= ...` or "
+                         f"`a[...] = ...`)")
+    return out
+
+
+def to_array(out: Any, name: str, *, usage: str) -> np.ndarray:
+    """The reader's result as a float64 array, or NotYet naming the wrong type."""
+    if out is None:
+        raise NotYet(f"{name} returned None: did you forget the `return` statement?")
+    if isinstance(out, (list, tuple)):
+        raise NotYet(f"{name} returned a Python {type(out).__name__}, not an array; "
+                     f"{usage}, which fails for a {type(out).__name__}. Compute with array "
+                     f"operations (no list comprehension), or wrap the result in "
+                     f"jnp.asarray(...)")
+    if isinstance(out, dict) or not isinstance(out, (int, float, np.ndarray, np.generic,
+                                                     jax.Array)):
+        raise NotYet(f"{name} should return an array or a number, got a "
+                     f"{type(out).__name__}")
     try:
-        return convert(out), ""
-    except (TypeError, ValueError, KeyError, IndexError):
-        return None, f"{name} should return {returns}, got {type(out).__name__}"
+        return np.asarray(out, dtype=np.float64)
+    except (TypeError, ValueError) as err:
+        raise NotYet(f"{name} returned something that is not a number: {err}") from None
 
 
-def diagnose(got: np.ndarray, expected: np.ndarray, mistakes: list[tuple[Any, str]],
-           *, what: str, atol: float = 1e-5, diverged: str = "") -> tuple[bool, str]:
-    """Compare an answer with the expected value, then with known mistakes.
+def want_shape(got: np.ndarray, shape: tuple, name: str, advice: str) -> None:
+    if got.shape != shape:
+        raise NotYet(f"{name} has shape {got.shape} but should have shape {shape}; {advice}")
 
-    Returns ``(True, "")`` or ``(False, hint)``. ``diverged`` is the hint for an
-    answer that is NaN, inf or more than 1000 times too large.
+
+def want_finite(got: np.ndarray, name: str, advice: str) -> None:
+    if not np.all(np.isfinite(got)):
+        raise NotYet(f"{name} gave {fmt(got)}, which contains NaN or inf; {advice}")
+
+
+def match(got: np.ndarray, expected: np.ndarray, mistakes: list[tuple[Any, str]], *,
+          what: str, fallback: str, shape_advice: str = "", atol: float = 1e-5,
+          rtol: float = 1e-4) -> None:
+    """Accept ``got`` if close to ``expected``; else name the recognised mistake.
+
+    ``fallback`` is the advice for an unrecognised wrong answer; it follows the
+    expected and actual values.
     """
-    if got.shape == expected.shape and np.allclose(got, expected, rtol=1e-4, atol=atol):
-        return True, ""
+    expected = np.asarray(expected, dtype=np.float64)
+    if got.shape == expected.shape and np.allclose(got, expected, rtol=rtol, atol=atol):
+        return
     for candidate, hint in mistakes:
         candidate = np.asarray(candidate, dtype=np.float64)
-        if candidate.shape == got.shape and np.allclose(got, candidate, rtol=1e-4, atol=atol):
-            return False, hint
+        if candidate.shape == got.shape and np.allclose(got, candidate, rtol=rtol, atol=atol):
+            raise NotYet(hint)
     if got.shape != expected.shape:
-        return False, f"{what} should have shape {expected.shape}, got shape {got.shape}"
-    too_big = np.abs(got).max() > 1e3 * (1 + np.abs(expected).max())
-    if diverged and (not np.all(np.isfinite(got)) or too_big):
-        return False, diverged
-    if not np.all(np.isfinite(got)):
-        return False, f"{what} contains NaN or inf: {fmt(got)}"
-    return False, f"{what} should be {fmt(expected)}, got {fmt(got)}"
+        raise NotYet(f"{what} has shape {got.shape} but should have shape {expected.shape}; "
+                     f"{shape_advice}")
+    raise NotYet(f"{what} should be {fmt(expected)}, got {fmt(got)}: {fallback}")
+
+
+def as_jax(a: Any) -> Any:
+    return jax.tree.map(lambda v: jnp.asarray(v) if isinstance(v, np.ndarray) else v, a)
