@@ -102,8 +102,11 @@ def check_images_in_figures(app: Sphinx, doctree: nodes.document) -> None:
 
 
 def _error_cell(notebook: nbformat.NotebookNode) -> tuple[int, nbformat.NotebookNode, dict] | None:
+    """The first code cell with an error output that is not an expected failure."""
     for index, cell in enumerate(notebook.cells):
-        for output in cell.get("outputs", []) if cell.cell_type == "code" else []:
+        if cell.cell_type != "code" or "raises-exception" in cell.metadata.get("tags", []):
+            continue
+        for output in cell.get("outputs", []):
             if output.get("output_type") == "error":
                 return index, cell, output
     return None
