@@ -66,6 +66,7 @@ class LaunchConfig:
     colab_url: str
     notebook_interface: str
     colab_branch: str
+    jupyterhub_url: str = ""
 
 
 def load_launch_config(root: Path = ROOT) -> LaunchConfig:
@@ -80,6 +81,7 @@ def load_launch_config(root: Path = ROOT) -> LaunchConfig:
         colab_url=buttons["colab_url"].rstrip("/"),
         notebook_interface=buttons["notebook_interface"],
         colab_branch=config["sphinx"]["config"]["colab_notebooks_branch"],
+        jupyterhub_url=(buttons.get("jupyterhub_url") or "").rstrip("/"),
     )
 
 

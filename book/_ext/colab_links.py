@@ -1,4 +1,4 @@
-"""Point each chapter's Colab and Binder buttons at its reader notebook.
+"""Point each chapter's Colab, Binder and JupyterHub buttons at its reader notebook.
 
 sphinx-book-theme builds the Colab link from the repository settings as
 ``{colab_url}/github/{org}/{repo}/blob/{branch}/{page}.md``, and the Binder link
@@ -8,10 +8,12 @@ Both would open the chapter's MyST source. This extension rewrites them to
 build writes (book/_ext/reader), ``tools/colab_notebooks.py`` lays out and
 ``.github/workflows/colab-notebooks.yml`` publishes to that branch, together with
 the rest of the repository at the same commit (so Binder builds the site's
-environment from it).
+environment from it). The JupyterHub button (shown when ``launch_buttons.jupyterhub_url``
+is set) is an nbgitpuller link: it pulls that branch into the student's home on a
+course's hub and opens the same reader notebook there.
 
 It also hands the repository settings to the pages as MyST substitutions
-(``{{ repository_url }}``, ``{{ repository_branch }}``), so that no page has to
+(``{{ repository_url }}``, ``{{ repository_branch }}``, ``{{ repository_name }}``), so that no page has to
 type them a second time.
 """
 
@@ -19,6 +21,7 @@ from __future__ import annotations
 
 from pathlib import PurePosixPath
 from typing import Any
+from urllib.parse import parse_qsl, urlencode
 
 from sphinx.application import Sphinx
 from sphinx.config import Config
@@ -61,11 +64,34 @@ def rewrite_binder_url(url: str, branch: str, colab_branch: str) -> str:
     return f"{head.removesuffix(branch)}{colab_branch}?urlpath=lab/tree/{page}"
 
 
+def rewrite_jupyterhub_url(url: str, branch: str, colab_branch: str) -> str:
+    """Turn the theme's nbgitpuller link to ``{branch}`` and ``{page}.md`` into one to ``{colab_branch}``, ``.ipynb``.
+
+    sphinx-book-theme builds ``{hub}/hub/user-redirect/git-pull?repo=...&urlpath=lab/tree/{repo}/{page}.md
+    &branch={branch}``; nbgitpuller clones (or merges) ``branch`` into ``~/{repo}`` and opens ``urlpath``.
+
+    >>> rewrite_jupyterhub_url("https://h/hub/user-redirect/git-pull?repo=https%3A//g/o/r"
+    ...                        "&urlpath=lab/tree/r/book/a.md&branch=main", "main", "nb")
+    'https://h/hub/user-redirect/git-pull?repo=https%3A//g/o/r&urlpath=lab/tree/r/book/a.ipynb&branch=nb'
+    """
+    head, sep, query = url.partition("?")
+    params = dict(parse_qsl(query))
+    if (not sep or not head.endswith("/hub/user-redirect/git-pull") or params.get("branch") != branch
+            or not params.get("urlpath", "").startswith("lab/tree/") or "repo" not in params):
+        raise ValueError(f"JupyterHub link {url!r} is not .../git-pull?repo=...&urlpath=lab/tree/...&branch={branch}; "
+                         "has sphinx-book-theme changed?")
+    params["urlpath"] = str(PurePosixPath(params["urlpath"]).with_suffix(".ipynb"))
+    params["branch"] = colab_branch
+    return f"{head}?{urlencode(params, safe='/')}"
+
+
 def _add_substitutions(app: Sphinx, config: Config) -> None:
     options = config.html_theme_options
     substitutions = dict(config.myst_substitutions)
     substitutions.setdefault("repository_url", options["repository_url"].rstrip("/"))
     substitutions.setdefault("repository_branch", options["repository_branch"])
+    # The folder nbgitpuller clones the repository into, in a course hub's home.
+    substitutions.setdefault("repository_name", options["repository_url"].rstrip("/").rsplit("/", 1)[-1])
     config.myst_substitutions = substitutions
 
 
@@ -77,10 +103,10 @@ def _point_colab_at_notebooks(
         if group.get("label") != "launch-buttons":
             continue
         for button in group["buttons"]:
-            if button.get("text") not in {"Colab", "Binder"}:
+            if button.get("text") not in {"Colab", "Binder", "JupyterHub"}:
                 continue
             if not app.config.colab_notebooks_branch:
-                LOGGER.warning("colab_notebooks_branch is not set, so Colab and Binder would open a .md file",
+                LOGGER.warning("colab_notebooks_branch is not set, so the launch buttons would open a .md file",
                                location=pagename)
                 continue
             try:
@@ -90,6 +116,10 @@ def _point_colab_at_notebooks(
                         colab_blob_prefix(options),
                         options["repository_branch"],
                         app.config.colab_notebooks_branch,
+                    )
+                elif button["text"] == "JupyterHub":
+                    button["url"] = rewrite_jupyterhub_url(
+                        button["url"], options["repository_branch"], app.config.colab_notebooks_branch
                     )
                 else:
                     button["url"] = rewrite_binder_url(
