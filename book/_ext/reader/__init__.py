@@ -82,6 +82,12 @@ class SphinxSite:
         for figtype, numbers in self.env.toc_fignumbers.get(docname, {}).items():
             if anchor in numbers:
                 return figtype, ".".join(map(str, numbers[anchor]))
+        # A section (a chapter's title, say) is numbered as Sphinx numbers it for
+        # {numref}: by its anchor, or as the page's first heading, whose anchor is ''.
+        sections = self.env.toc_secnumbers.get(docname, {})
+        number = sections.get("#" + anchor) or sections.get("")
+        if number:
+            return "section", ".".join(map(str, number))
         raise LookupError(f"{anchor!r} has no number on the site")
 
     def numbered(self, docname: str, anchor: str) -> str:
