@@ -34,6 +34,9 @@ class FakeSite:
             raise LookupError(f"no glued value {key!r}")
         return self.glued[key] if plain else format_plain_text(self.glued[key], fmt or "s")
 
+    def glue_markdown(self, docname, key):
+        return {"phrase": "1 benign tumour"}[key]
+
     def numref(self, docname, label, title):
         return (title or "Fig. %s").replace("%s", "2.1"), f"{BASE}ch2.html#{label}"
 
@@ -114,6 +117,11 @@ def test_an_unknown_role_is_refused_with_file_and_line() -> None:
 def test_a_missing_glued_value_is_refused() -> None:
     with pytest.raises(MystError, match=r"book/ch2\.md:8: .*no glued value 'lost'"):
         make("# Title\n{glue:text}`lost:.2f`\n")
+
+
+def test_glued_markdown_is_pasted_as_the_site_shows_it() -> None:
+    text = markdown_of(make("# Title\n\nThe network misses {glue:md}`phrase`.\n")["reader"])
+    assert "The network misses 1 benign tumour." in text and "{glue" not in text
 
 
 def test_roles_become_text_and_links() -> None:

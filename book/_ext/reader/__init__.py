@@ -58,13 +58,23 @@ class SphinxSite:
         url = self.base + self.app.builder.get_target_uri(docname)
         return f"{url}#{anchor}" if anchor else url
 
-    def glue(self, docname: str, key: str, fmt: str, *, plain: bool) -> str:
+    def _glued(self, docname: str, key: str) -> dict:
         if docname not in self._glue:
             path = self.executed / f"{docname}.glue.json"
             self._glue[docname] = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
         if key not in self._glue[docname]:
             raise LookupError(f"no glued value {key!r} in {docname}.glue.json")
-        data = self._glue[docname][key]["data"]
+        return self._glue[docname][key]["data"]
+
+    def glue_markdown(self, docname: str, key: str) -> str:
+        """A value glued as Markdown (``{glue:md}``), pasted as the site renders it."""
+        data = self._glued(docname, key)
+        if "text/markdown" not in data:
+            raise LookupError(f"the glued value {key!r} has no text/markdown form for {{glue:md}}")
+        return data["text/markdown"]
+
+    def glue(self, docname: str, key: str, fmt: str, *, plain: bool) -> str:
+        data = self._glued(docname, key)
         if "text/plain" not in data:
             raise LookupError(f"the glued value {key!r} has no text/plain form")
         return data["text/plain"] if plain else format_plain_text(data["text/plain"], fmt or "s")

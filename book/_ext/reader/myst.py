@@ -47,6 +47,7 @@ class Site(Protocol):
     """What the conversion asks of the built site. Each returns ``(text, url)`` or text."""
 
     def glue(self, docname: str, key: str, fmt: str, *, plain: bool) -> str: ...
+    def glue_markdown(self, docname: str, key: str) -> str: ...
     def numref(self, docname: str, label: str, title: str | None) -> tuple[str, str]: ...
     def ref(self, docname: str, label: str, title: str | None) -> tuple[str, str]: ...
     def doc(self, docname: str, target: str, title: str | None) -> tuple[str, str]: ...
@@ -90,7 +91,7 @@ class Converter:
 
     site: Site
     known_roles: frozenset[str] = field(default_factory=lambda: frozenset(
-        {"glue", "glue:text", "glue:", "numref", "ref", "doc", "term", "cite:t", "cite:p",
+        {"glue", "glue:text", "glue:", "glue:md", "numref", "ref", "doc", "term", "cite:t", "cite:p",
          "cite:ps", "cite:ts", "math", "sub", "sup", "abbr", *PY_ROLES}))
 
     # -- inline ---------------------------------------------------------
@@ -121,6 +122,10 @@ class Converter:
                 if "::" in key:
                     raise LookupError("a value glued in another page cannot be pasted here; glue it in this page")
                 return self.site.glue(doc, key.strip(), fmt, plain=name != "glue:text")
+            if name == "glue:md":
+                if "::" in content:
+                    raise LookupError("a value glued in another page cannot be pasted here; glue it in this page")
+                return self.site.glue_markdown(doc, content.strip())
             if name == "math":
                 return f"${content}$"
             if name in {"sub", "sup"}:
