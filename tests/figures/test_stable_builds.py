@@ -30,7 +30,10 @@ from _figsite import ROOT, SITE, gallery_entries, page_figures
 
 SKIP = shutil.ignore_patterns(".git", ".venv", ".venv-*", "_build", "__pycache__",
                               ".pytest_cache", "node_modules", ".jupyter_cache")
-APPENDIX = ("book/appendix/figures", "book/appendix/how-to-cite", "book/appendix/references")
+# The glossary and the API page are there for the chapter's {term} and {py:func} links,
+# which the reader notebooks resolve.
+APPENDIX = ("book/appendix/glossary", "book/appendix/api", "book/appendix/figures",
+            "book/appendix/how-to-cite", "book/appendix/references")
 
 
 def build(repo: Path) -> list[str]:
