@@ -14,6 +14,7 @@ from typing import Any, NamedTuple
 
 import jax
 import jax.numpy as jnp
+import numpy as np
 from sklearn import datasets as _sk_datasets
 
 from dl_workshop import _validation as v
@@ -21,7 +22,7 @@ from dl_workshop import _validation as v
 __all__ = [
     "Dataset", "make_linear_data", "make_logistic_data", "load_breast_cancer",
     "breast_cancer_feature_names", "train_test_split", "Standardizer",
-    "fit_standardizer", "standardize",
+    "fit_standardizer", "standardize", "load_digits", "stratified_split",
 ]
 
 
@@ -126,6 +127,28 @@ def breast_cancer_feature_names() -> tuple[str, ...]:
     return tuple(str(name) for name in _breast_cancer_bunch().feature_names)
 
 
+@functools.cache
+def _digits_bunch() -> Any:
+    return _sk_datasets.load_digits()  # ships with scikit-learn; no download
+
+
+def load_digits() -> Dataset:
+    """The 8x8 handwritten digits that ship with scikit-learn.
+
+    1797 images of the digits 0-9. ``x`` has shape (1797, 64): each row is an
+    8x8 image flattened row by row, with grey levels 0-16 as float32 (not
+    rescaled). ``y`` has shape (1797,) and holds the digit as int32.
+
+    Example:
+      >>> data = load_digits()
+      >>> data.x.shape, data.y.shape, data.y.dtype
+      ((1797, 64), (1797,), dtype('int32'))
+    """
+    bunch = _digits_bunch()
+    return Dataset(jnp.asarray(bunch.data, dtype=jnp.float32),
+                   jnp.asarray(bunch.target, dtype=jnp.int32))
+
+
 def _check_dataset(data: Any, name: str) -> Dataset:
     if not isinstance(data, tuple) or len(data) != 2:
         raise TypeError(f"{name} must be a Dataset(x, y), got {type(data).__name__}")
@@ -202,3 +225,51 @@ def standardize(x: jax.Array, s: Standardizer) -> jax.Array:
         raise ValueError(f"x has {x.shape[1]} features but the standardizer was fit on "
                          f"mean of shape {s.mean.shape}; expected shape ({x.shape[1]},)")
     return (x - s.mean[None, :]) / s.std[None, :]
+
+
+def stratified_split(key: jax.Array, data: Dataset, fractions: tuple[float, float, float]
+                     = (0.6, 0.2, 0.2)) -> tuple[Dataset, Dataset, Dataset]:
+    """Split ``data`` into (train, validation, test) with every class in proportion.
+
+    Each class's samples are shuffled with ``key`` and dealt out by
+    ``fractions`` (rounded to whole samples, the test set first), so every
+    split has the class mix of the whole dataset. ``y`` must hold integer class
+    labels of shape (n,); the three splits keep ``x``'s (·, d) layout. The same
+    key always gives the same split, and no sample is in two splits.
+
+    Example:
+      >>> train, val, test = stratified_split(jax.random.key(0), load_digits())
+      >>> train.x.shape[0], val.x.shape[0], test.x.shape[0]
+      (1079, 359, 359)
+    """
+    v.check_key(key)
+    data = _check_dataset(data, "data")
+    if not jnp.issubdtype(data.y.dtype, jnp.integer):
+        raise TypeError(f"data.y must hold integer class labels, got dtype {data.y.dtype}")
+    if not isinstance(fractions, (tuple, list)) or len(fractions) != 3:
+        raise TypeError(f"fractions must be three numbers (train, validation, test), "
+                        f"got {fractions!r}")
+    fracs = [v.check_float(f, f"fractions[{i}]", low=0.0, high=1.0, low_open=True)
+             for i, f in enumerate(fractions)]
+    if not math.isclose(sum(fracs), 1.0, abs_tol=1e-6):
+        raise ValueError(f"fractions must add up to 1, got {tuple(fractions)} "
+                         f"(sum {sum(fracs):.6g})")
+    labels = np.asarray(data.y)
+    parts: list[list[np.ndarray]] = [[], [], []]
+    for label, class_key in zip(np.unique(labels), jax.random.split(key, len(np.unique(labels)))):
+        members = np.flatnonzero(labels == label)
+        members = members[np.asarray(jax.random.permutation(class_key, len(members)))]
+        n_test = round(fracs[2] * len(members))
+        n_val = round(fracs[1] * len(members))
+        parts[2].append(members[:n_test])
+        parts[1].append(members[n_test:n_test + n_val])
+        parts[0].append(members[n_test + n_val:])
+    out = []
+    for name, chunks in zip(("train", "validation", "test"), parts):
+        index = np.sort(np.concatenate(chunks))
+        if index.size == 0:
+            raise ValueError(f"fractions={tuple(fractions)} leave the {name} split empty")
+        index = index[np.asarray(jax.random.permutation(jax.random.fold_in(key, len(out)),
+                                                        index.size))]
+        out.append(Dataset(data.x[index], data.y[index]))
+    return tuple(out)

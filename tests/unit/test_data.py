@@ -1,6 +1,7 @@
 """Simulated data, the breast-cancer dataset, splitting and standardizing."""
 
 import math
+import re
 
 import jax
 import jax.numpy as jnp
@@ -191,3 +192,61 @@ def test_standardizer_uses_training_statistics_only():
 def test_bad_input_messages(call, error, message):
     with pytest.raises(error, match=message):
         call()
+
+
+# ---- load_digits and stratified_split (Part III) -----------------------------------
+
+def test_digits_match_sklearn():
+    from sklearn.datasets import load_digits as sk_digits
+    ref = sk_digits()
+    ds = data.load_digits()
+    assert ds.x.shape == (1797, 64) and ds.x.dtype == jnp.float32
+    assert ds.y.dtype == jnp.int32
+    np.testing.assert_array_equal(np.asarray(ds.x), ref.data.astype(np.float32))
+    np.testing.assert_array_equal(np.asarray(ds.y), ref.target)
+    # Row-major flattening: row 0 is images[0] read line by line.
+    np.testing.assert_array_equal(np.asarray(ds.x[0]).reshape(8, 8), ref.images[0])
+
+
+def _rows(ds):
+    return sorted(map(tuple, np.column_stack([np.asarray(ds.x), np.asarray(ds.y)]).tolist()))
+
+
+def test_stratified_split_partitions_and_keeps_class_mix():
+    ds = data.load_digits()
+    splits = data.stratified_split(KEY, ds, (0.6, 0.2, 0.2))
+    # Every sample exactly once (digits has a few duplicate images, so compare multisets).
+    assert sorted(_rows(splits[0]) + _rows(splits[1]) + _rows(splits[2])) == _rows(ds)
+    whole = np.bincount(np.asarray(ds.y), minlength=10)
+    for part, fraction in zip(splits, (0.6, 0.2, 0.2)):
+        counts = np.bincount(np.asarray(part.y), minlength=10)
+        # Within one sample of the exact share, class by class (independent of the code's
+        # rounding order).
+        assert np.all(np.abs(counts - fraction * whole) <= 1), (counts, fraction * whole)
+
+
+def test_stratified_split_is_deterministic_and_key_dependent():
+    ds = data.load_digits()
+    a = data.stratified_split(KEY, ds)
+    b = data.stratified_split(KEY, ds)
+    c = data.stratified_split(jax.random.key(1), ds)
+    for x, y in zip(a, b):
+        np.testing.assert_array_equal(x.x, y.x)
+    assert not np.array_equal(np.asarray(a[2].y), np.asarray(c[2].y))
+    # Shuffled, not sorted by class.
+    assert not np.all(np.diff(np.asarray(a[0].y)) >= 0)
+
+
+@pytest.mark.parametrize("kwargs, error, message", [
+    (dict(fractions=(0.5, 0.5)), TypeError, "fractions must be three numbers"),
+    (dict(fractions=(0.5, 0.3, 0.3)), ValueError, "fractions must add up to 1"),
+    (dict(fractions=(0.8, 0.2, 0.0)), ValueError, "fractions[2]"),
+])
+def test_stratified_split_bad_fractions(kwargs, error, message):
+    with pytest.raises(error, match=re.escape(message)):
+        data.stratified_split(KEY, data.load_digits(), **kwargs)
+
+
+def test_stratified_split_needs_integer_labels():
+    with pytest.raises(TypeError, match="data.y must hold integer class labels, got dtype float32"):
+        data.stratified_split(KEY, data.load_breast_cancer())
