@@ -15,6 +15,8 @@ Example:
   False
 """
 
+from dl_workshop.exercises.backprop import (backward_suspects, check_layer_grads,
+                                            check_sigmoid_backward, check_wrong_backwards)
 from dl_workshop.exercises.classification import check_binary_cross_entropy, check_sigmoid
 from dl_workshop.exercises.compilation import (check_soft_threshold, check_static_moments,
                                                check_timing)
@@ -38,4 +40,7 @@ __all__ = ["check_predict", "check_mse", "check_derivative", "check_gradient_des
            "check_running_minimum", "check_ema_step", "check_train_scan",
            "check_epoch_orders", "check_init_many", "check_walk_step",
            "check_soft_threshold", "check_static_moments", "check_timing",
-           "check_momentum_pair", "check_minibatch_sgd", "check_optax_momentum"]
+           "check_momentum_pair", "check_minibatch_sgd", "check_optax_momentum",
+           # Part III
+           "check_layer_grads", "check_sigmoid_backward", "check_wrong_backwards",
+           "backward_suspects"]
