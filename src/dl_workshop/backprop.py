@@ -191,13 +191,16 @@ def mlp_loss(params: Params, x: jax.Array, labels: jax.Array,
 
 
 def loss_with_hand_gradient(x: jax.Array, labels: jax.Array, activation: str = "relu",
+                            backward: Callable[..., Any] | None = None,
                             ) -> Callable[[Params], jax.Array]:
-    """``params -> mlp_loss(params, x, labels)`` whose gradient is :func:`mlp_backward`.
+    """``params -> mlp_loss(params, x, labels)`` whose gradient is a hand-written one.
 
-    A ``jax.custom_vjp``: ``jax.grad`` of the returned function runs the
-    hand-written backward pass instead of differentiating the forward pass, so
+    A ``jax.custom_vjp``: ``jax.grad`` of the returned function runs
+    ``backward(params, x, labels)`` (by default :func:`mlp_backward` with the
+    same ``activation``) instead of differentiating the forward pass, so
     ``jax.test_util.check_grads(f, (params,), order=1, modes=["rev"])`` compares
-    the hand-written gradient with finite differences.
+    the hand-written gradient with finite differences. ``backward`` must return
+    gradients in the layout of ``params``.
 
     Example:
       >>> from dl_workshop import models
@@ -209,17 +212,22 @@ def loss_with_hand_gradient(x: jax.Array, labels: jax.Array, activation: str = "
     x = v.as_array(x, "x", ndim=2, shape="(n, d)")
     labels = v.as_array(labels, "labels", ndim=1, shape=f"({x.shape[0]},)", kind="int")
     _activation(activation)
+    if backward is None:
+        def backward(params: Params, x: jax.Array, labels: jax.Array) -> list:
+            return mlp_backward(params, x, labels, activation)
+    elif not callable(backward):
+        raise TypeError(f"backward must be a function (params, x, labels) -> grads, got "
+                        f"{type(backward).__name__}")
 
     @jax.custom_vjp
     def loss(params: Params) -> jax.Array:
         return mlp_loss(params, x, labels, activation)
 
-    def forward(params: Params) -> tuple[jax.Array, list]:
-        return mlp_loss(params, x, labels, activation), mlp_backward(params, x, labels,
-                                                                      activation)
+    def forward(params: Params) -> tuple[jax.Array, Any]:
+        return mlp_loss(params, x, labels, activation), backward(params, x, labels)
 
-    def backward(grads: list, cotangent: jax.Array) -> tuple[list]:
+    def pull_back(grads: Any, cotangent: jax.Array) -> tuple[Any]:
         return (jax.tree.map(lambda g: cotangent * g, grads),)
 
-    loss.defvjp(forward, backward)
+    loss.defvjp(forward, pull_back)
     return loss
