@@ -48,7 +48,7 @@ def _sigmoid_derivative(z: jax.Array) -> jax.Array:
     return s * (1.0 - s)
 
 
-#: Each supported hidden activation by name: (function, its derivative), both elementwise.
+# Each supported hidden activation by name: (function, its derivative), both elementwise.
 ACTIVATIONS: dict[str, tuple[Callable[[jax.Array], jax.Array],
                              Callable[[jax.Array], jax.Array]]] = {
     "relu": (jax.nn.relu, _relu_derivative),
@@ -58,12 +58,14 @@ ACTIVATIONS: dict[str, tuple[Callable[[jax.Array], jax.Array],
 
 
 class ForwardCache(NamedTuple):
-    """What the forward pass keeps for the backward pass (shapes for n examples)."""
+    """What the forward pass keeps for the backward pass, for n examples: the inputs
+    ``x`` (n, d), the hidden pre-activations ``z1`` (n, h), the hidden values
+    ``a1 = activation(z1)`` (n, h) and the ``logits`` z2 (n, k)."""
 
-    x: jax.Array       #: inputs, (n, d)
-    z1: jax.Array      #: hidden pre-activations, (n, h)
-    a1: jax.Array      #: hidden values activation(z1), (n, h)
-    logits: jax.Array  #: outputs z2, (n, k)
+    x: jax.Array
+    z1: jax.Array
+    a1: jax.Array
+    logits: jax.Array
 
 
 def _activation(name: Any) -> tuple[Callable, Callable]:
