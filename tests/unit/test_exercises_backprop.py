@@ -74,7 +74,7 @@ WRONG = {
         (set(), "at least one suspect disagrees"),
         ("", "at least one suspect disagrees"),
         ("BCF", "there are only five suspects, A to E"),
-        (3, "got a int"),
+        (3, "got int 3"),
         ([1, 2], "got an item of type int"),
     ],
 }

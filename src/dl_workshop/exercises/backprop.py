@@ -279,7 +279,8 @@ def _letters(answer: Any) -> set[str]:
             items += [c for c in item.upper() if c.isalpha()]
     else:
         raise NotYet(f"answer with the letters of the wrong suspects as a set, a list or a "
-                     f"string, e.g. {{'A', 'B'}} or 'AB'; got a {type(answer).__name__}")
+                     f"string, e.g. {{'A', 'B'}} or 'AB'; got {type(answer).__name__} "
+                     f"{answer!r}")
     unknown = sorted(set(items) - set("ABCDE"))
     if unknown:
         raise NotYet(f"there are only five suspects, A to E; got {', '.join(unknown)}")
