@@ -111,7 +111,8 @@ def _check_labels(labels: Any, n: int, k: int) -> jax.Array:
         raise ValueError(f"labels must have shape ({n},), one class per row of x, got "
                          f"shape {labels.shape}")
     if v.is_concrete(labels):
-        low, high = int(np.min(labels)), int(np.max(labels))
+        values = np.asarray(labels)
+        low, high = int(values.min()), int(values.max())
         if low < 0 or high >= k:
             raise ValueError(f"labels must be class indices in [0, {k}) for {k} output "
                              f"units, got values in [{low}, {high}]")
