@@ -125,7 +125,7 @@ def mlp_forward_cache(params: Params, x: jax.Array, activation: str = "relu",
 
     ``params = [{"w": (d, h), "b": (h,)}, {"w": (h, k), "b": (k,)}]``, ``x`` of
     shape (n, d); ``activation`` names the hidden activation (a key of
-    :data:`ACTIVATIONS`). The logits equal ``models.mlp_apply``'s.
+    ``ACTIVATIONS``). The logits equal ``models.mlp_apply``'s.
 
     Example:
       >>> from dl_workshop import models
