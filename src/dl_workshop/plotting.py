@@ -244,6 +244,8 @@ def plot_images(axes: Any, images: Any, titles: Sequence[str] | None = None,
         ax.set_xticks([])
         ax.set_yticks([])
         ax.grid(False)
+        for spine in ax.spines.values():
+            spine.set_visible(False)
         if titles is not None:
             ax.set_title(titles[i])
     return axes
