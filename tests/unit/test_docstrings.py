@@ -12,12 +12,12 @@ from dl_workshop import (batching, data, exercises, interactive, losses, models,
 from dl_workshop import backprop
 from dl_workshop.exercises import backprop as backprop_exercises
 from dl_workshop.exercises import (classification, compilation, gradients, networks,
-                                   optimization, random_keys, regression, scan, training_loop,
-                                   vmap)
+                                   optimization, random_keys, regression, scan, softmax,
+                                   training_loop, vmap)
 
 MODULES = [dl_workshop, data, losses, models, optimizers, plotting, training, exercises,
            interactive, regression, classification, gradients, training_loop, networks, vmap,
-           scan, random_keys, batching, trajectories, compilation, optimization,
+           scan, random_keys, batching, trajectories, compilation, optimization, softmax,
            backprop, backprop_exercises]
 
 
