@@ -31,7 +31,7 @@ def _check_layers(layers: Any) -> list[nnx.Linear]:
     """``layers`` as a list of ``nnx.Linear``, or a TypeError naming the culprit."""
     if isinstance(layers, nnx.Linear):
         return [layers]
-    if not isinstance(layers, (Sequence, nnx.List)):
+    if isinstance(layers, (str, bytes)) or not isinstance(layers, (Sequence, nnx.List)):
         raise TypeError(f"layers must be a list of nnx.Linear layers, such as model.layers, "
                         f"got {type(layers).__name__}")
     layers = list(layers)
