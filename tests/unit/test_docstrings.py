@@ -10,13 +10,13 @@ import dl_workshop
 from dl_workshop import (batching, data, exercises, flax_bridge, interactive, losses, models,
                          optimizers, plotting, training, trajectories)
 from dl_workshop.exercises import (classification, compilation, gradients, libraries, networks,
-                                   optimization, random_keys, regression, scan, training_loop,
-                                   vmap)
+                                   optimization, random_keys, regression, scan, softmax,
+                                   training_loop, vmap)
 
 MODULES = [dl_workshop, data, losses, models, optimizers, plotting, training, exercises,
            interactive, regression, classification, gradients, training_loop, networks, vmap,
-           scan, random_keys, batching, trajectories, compilation, optimization, flax_bridge,
-           libraries]
+           scan, random_keys, batching, trajectories, compilation, optimization, softmax,
+           flax_bridge, libraries]
 
 
 @pytest.mark.parametrize("module", MODULES, ids=lambda m: m.__name__)
