@@ -67,8 +67,8 @@ def digits_case():
     here, and keeping it out keeps the test fast): softmax regression, 64 -> 10."""
     digits = data.load_digits()
     params = models.mlp_init(jax.random.key(2), [64, 10])
-    return (digits.x[:600] / 16.0, digits.y[:600], params, models.mlp_apply, losses.softmax_cross_entropy,
-            softmax_loss, 0.01)
+    return (digits.x[:600] / 16.0, digits.y[:600], params, models.mlp_apply,
+            losses.softmax_cross_entropy, softmax_loss, 0.01)
 
 
 @pytest.mark.parametrize("case", [breast_cancer_case, digits_case], ids=lambda c: c.__name__)

@@ -148,7 +148,8 @@ def check_library_names(answers: dict[str, str]) -> bool:
     Example:
       >>> check_library_names({"binary_cross_entropy": "b", "softmax_cross_entropy": "d",
       ...                      "momentum": "e", "mlp_init": "h"})
-      Correct: the mean of optax's per-example losses, the integer-label softmax loss, sgd with momentum, and a plain (not truncated) He normal.
+      Correct: the mean of optax's per-example losses, the integer-label softmax loss,
+      sgd with momentum, and a plain (not truncated) He normal.
       True
     """
     def body() -> None:
@@ -265,8 +266,9 @@ def check_adamw(tx: Any) -> bool:
             (_adam_path(_DECAY, _LR), "learning rate and weight decay are swapped: "
                                       "learning rate 0.01, weight decay 0.1"),
             (_adam_path(_LR, 1e-2), "the weight decay is 0.01; it should be 0.1"),
-            (_adam_path(_LR, _DECAY, mode="sgd"), "that is gradient descent with weight decay; AdamW scales the gradient "
-                  "with optax.scale_by_adam() first"),
+            (_adam_path(_LR, _DECAY, mode="sgd"),
+             "that is gradient descent with weight decay; AdamW scales the gradient with "
+             "optax.scale_by_adam() first"),
         ]
         mistakes = [(path.ravel(), hint) for path, hint in mistakes]
         fb.match(got.ravel(), _adam_path(_LR, _DECAY).ravel(), mistakes,
