@@ -21,6 +21,7 @@ from dl_workshop.exercises.classification import check_binary_cross_entropy, che
 from dl_workshop.exercises.compilation import (check_soft_threshold, check_static_moments,
                                                check_timing)
 from dl_workshop.exercises.gradients import check_derivative, check_gradient_descent_step
+from dl_workshop.exercises.libraries import check_adamw, check_library_names, check_load_layer
 from dl_workshop.exercises.networks import check_mlp_forward
 from dl_workshop.exercises.optimization import (check_minibatch_sgd, check_momentum_pair,
                                                 check_optax_momentum)
@@ -46,4 +47,5 @@ __all__ = ["check_predict", "check_mse", "check_derivative", "check_gradient_des
            # Part III
            "check_log_softmax", "check_most_confused", "check_top_k_accuracy",
            "check_layer_grads", "check_sigmoid_backward", "check_wrong_backwards",
-           "backward_suspects"]
+           "backward_suspects",
+           "check_load_layer", "check_library_names", "check_adamw"]
