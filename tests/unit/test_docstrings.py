@@ -9,6 +9,8 @@ import pytest
 import dl_workshop
 from dl_workshop import (batching, data, exercises, interactive, losses, models, optimizers,
                          plotting, training, trajectories)
+from dl_workshop import diagnostics, initializers, regularization
+from dl_workshop.exercises import deeper
 from dl_workshop.exercises import (classification, compilation, gradients, networks,
                                    optimization, random_keys, regression, scan, training_loop,
                                    vmap)
@@ -16,6 +18,7 @@ from dl_workshop.exercises import (classification, compilation, gradients, netwo
 MODULES = [dl_workshop, data, losses, models, optimizers, plotting, training, exercises,
            interactive, regression, classification, gradients, training_loop, networks, vmap,
            scan, random_keys, batching, trajectories, compilation, optimization]
+MODULES += [diagnostics, initializers, regularization, deeper]  # Part III, training deeper
 
 
 @pytest.mark.parametrize("module", MODULES, ids=lambda m: m.__name__)

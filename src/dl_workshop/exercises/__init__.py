@@ -18,6 +18,8 @@ Example:
 from dl_workshop.exercises.classification import check_binary_cross_entropy, check_sigmoid
 from dl_workshop.exercises.compilation import (check_soft_threshold, check_static_moments,
                                                check_timing)
+from dl_workshop.exercises.deeper import (check_diagnose_init, check_glorot_std,
+                                          check_patience_stop, mystery_init_stats)
 from dl_workshop.exercises.gradients import check_derivative, check_gradient_descent_step
 from dl_workshop.exercises.networks import check_mlp_forward
 from dl_workshop.exercises.optimization import (check_minibatch_sgd, check_momentum_pair,
@@ -38,4 +40,7 @@ __all__ = ["check_predict", "check_mse", "check_derivative", "check_gradient_des
            "check_running_minimum", "check_ema_step", "check_train_scan",
            "check_epoch_orders", "check_init_many", "check_walk_step",
            "check_soft_threshold", "check_static_moments", "check_timing",
-           "check_momentum_pair", "check_minibatch_sgd", "check_optax_momentum"]
+           "check_momentum_pair", "check_minibatch_sgd", "check_optax_momentum",
+           # Part III: training deeper networks
+           "check_glorot_std", "mystery_init_stats", "check_diagnose_init",
+           "check_patience_stop"]
