@@ -62,22 +62,23 @@ def _train(model_apply: Callable, loss: Callable, n_steps: int, optimizer: Optim
     return params, opt_state, losses, val_losses
 
 
-def _train_many(model_apply: Callable, loss: Callable, n_steps: int, optimizer: Optimizer,
-                params: Params, x: jax.Array, y: jax.Array, x_val: jax.Array | None,
-                y_val: jax.Array | None) -> tuple:
-    """``_train`` for K models: every optimizer and params leaf has a leading axis K."""
+def _train_many(model_apply: Callable, loss: Callable, n_steps: int, shared_params: bool,
+                optimizer: Optimizer, params: Params, x: jax.Array, y: jax.Array,
+                x_val: jax.Array | None, y_val: jax.Array | None) -> tuple:
+    """``_train`` for K models: every optimizer leaf has a leading axis K, and so does
+    every params leaf unless ``shared_params`` (one tree, the start of all K models)."""
 
     def one(opt: Optimizer, p: Params) -> tuple:
         return _train(model_apply, loss, n_steps, opt, p, opt.init(p), x, y, x_val, y_val)
 
-    return jax.vmap(one)(optimizer, params)
+    return jax.vmap(one, in_axes=(0, None if shared_params else 0))(optimizer, params)
 
 
 # The model, the loss and the number of steps are static: a new one compiles again.
 # The optimizer is an argument: its kind (tree structure) is part of the compiled
 # program's key, its hyperparameters (leaves) are data.
 _run_chunk = jax.jit(_train, static_argnums=(0, 1, 2))
-_run_many = jax.jit(_train_many, static_argnums=(0, 1, 2))
+_run_many = jax.jit(_train_many, static_argnums=(0, 1, 2, 3))
 
 
 # ---- checks at the boundary -------------------------------------------------------------
@@ -378,12 +379,12 @@ def fit_many(model_apply: Callable[[Params, jax.Array], jax.Array],
                          f"got optimizer with {name} of shape ({k_optimizer},) and params "
                          f"with a leading axis of size {k_params}")
     k = k_optimizer or k_params
-    optimizer = jax.tree.map(lambda h: jnp.broadcast_to(jnp.asarray(h, jnp.float32), (k,)),
+    # NumPy, not jax.numpy: the hyperparameters are host values, and an eager jnp op would
+    # compile a program of its own on a fresh kernel.
+    optimizer = jax.tree.map(lambda h: np.broadcast_to(np.asarray(h, np.float32), (k,)),
                              optimizer)
-    if k_params is None:
-        params = jax.tree.map(lambda p: jnp.broadcast_to(p, (k, *p.shape)), params)
-    params, _, losses, val_losses = _run_many(model_apply, loss, steps, optimizer, params,
-                                              x, y, x_val, y_val)
+    params, _, losses, val_losses = _run_many(model_apply, loss, steps, k_params is None,
+                                              optimizer, params, x, y, x_val, y_val)
     return FitResult(params, losses, val_losses)
 
 

@@ -4,26 +4,11 @@ hint each must produce, and correct variants that must be accepted."""
 import jax
 import jax.numpy as jnp
 import numpy as np
+import pytest
+from checker_table import assert_correct, assert_hint, correct_cases, verdict, wrong_cases
 
 from dl_workshop import exercises as ex
 from dl_workshop import models
-
-
-def verdict(check, fn, capsys):
-    ok = check(fn)
-    lines = capsys.readouterr().out.splitlines()
-    assert len(lines) == 1, lines
-    assert lines[0].startswith("Correct: " if ok else "Not yet: ")
-    return ok, lines[0]
-
-
-def run_table(check, correct, wrong, capsys):
-    for fn in correct:
-        ok, line = verdict(check, fn, capsys)
-        assert ok, line
-    for fn, hint in wrong:
-        ok, line = verdict(check, fn, capsys)
-        assert not ok and hint in line, (hint, line)
 
 
 perm = jax.random.permutation
@@ -68,10 +53,6 @@ ORDERS_WRONG = [
 ]
 
 
-def test_check_epoch_orders(capsys):
-    run_table(ex.check_epoch_orders, ORDERS_CORRECT, ORDERS_WRONG, capsys)
-
-
 init = models.linear_init
 
 
@@ -105,10 +86,6 @@ INIT_WRONG = [
 ]
 
 
-def test_check_init_many(capsys):
-    run_table(ex.check_init_many, INIT_CORRECT, INIT_WRONG, capsys)
-
-
 normal = jax.random.normal
 WALK_CORRECT = [
     lambda p, key: (p + normal(key),) * 2,
@@ -127,11 +104,29 @@ WALK_WRONG = [
 ]
 
 
-def test_check_walk_step(capsys):
-    run_table(ex.check_walk_step, WALK_CORRECT, WALK_WRONG, capsys)
-
-
 def test_values_instead_of_functions_are_hints(capsys):
     for check in (ex.check_epoch_orders, ex.check_init_many, ex.check_walk_step):
         ok, line = verdict(check, jnp.zeros(3), capsys)
         assert not ok and "pass your function itself" in line
+
+
+WRONG = {
+    ex.check_epoch_orders: ORDERS_WRONG,
+    ex.check_init_many: INIT_WRONG,
+    ex.check_walk_step: WALK_WRONG,
+}
+CORRECT = {
+    ex.check_epoch_orders: ORDERS_CORRECT,
+    ex.check_init_many: INIT_CORRECT,
+    ex.check_walk_step: WALK_CORRECT,
+}
+
+
+@pytest.mark.parametrize("check, fn, hint", wrong_cases(WRONG))
+def test_wrong_answers_get_their_hint(check, fn, hint, capsys):
+    assert_hint(check, fn, hint, capsys)
+
+
+@pytest.mark.parametrize("check, fn", correct_cases(CORRECT))
+def test_correct_variants_are_accepted(check, fn, capsys):
+    assert_correct(check, fn, capsys)

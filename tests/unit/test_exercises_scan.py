@@ -4,25 +4,9 @@ the hint each must produce, and correct variants that must be accepted."""
 import jax
 import jax.numpy as jnp
 import pytest
+from checker_table import assert_correct, assert_hint, correct_cases, verdict, wrong_cases
 
 from dl_workshop import exercises as ex
-
-
-def verdict(check, fn, capsys):
-    ok = check(fn)
-    lines = capsys.readouterr().out.splitlines()
-    assert len(lines) == 1, lines
-    assert lines[0].startswith("Correct: " if ok else "Not yet: ")
-    return ok, lines[0]
-
-
-def run_table(check, correct, wrong, capsys):
-    for fn in correct:
-        ok, line = verdict(check, fn, capsys)
-        assert ok, line
-    for fn, hint in wrong:
-        ok, line = verdict(check, fn, capsys)
-        assert not ok and hint in line, (hint, line)
 
 
 # ---- running minimum ------------------------------------------------------------------
@@ -51,10 +35,6 @@ MIN_WRONG = [
 ]
 
 
-def test_check_running_minimum(capsys):
-    run_table(ex.check_running_minimum, MIN_CORRECT, MIN_WRONG, capsys)
-
-
 # ---- exponential moving average -------------------------------------------------------
 
 EMA_CORRECT = [
@@ -72,10 +52,6 @@ EMA_WRONG = [
     (lambda a, v: 0.9 * a + 0.1 * v, "a scan step returns a pair"),
     (lambda a, v: (jnp.full(2, 0.9 * a + 0.1 * v),) * 2, "the carry changed its shape"),
 ]
-
-
-def test_check_ema_step(capsys):
-    run_table(ex.check_ema_step, EMA_CORRECT, EMA_WRONG, capsys)
 
 
 # ---- training loop as a scan ----------------------------------------------------------
@@ -131,12 +107,30 @@ TRAIN_WRONG = [
 ]
 
 
-def test_check_train_scan(capsys):
-    run_table(ex.check_train_scan, TRAIN_CORRECT, TRAIN_WRONG, capsys)
-
-
 @pytest.mark.parametrize("check", [ex.check_running_minimum, ex.check_ema_step,
                                    ex.check_train_scan], ids=lambda c: c.__name__)
 def test_a_value_instead_of_a_function_is_a_hint(check, capsys):
     ok, line = verdict(check, jnp.zeros(3), capsys)
     assert not ok and "pass your function itself" in line
+
+
+WRONG = {
+    ex.check_running_minimum: MIN_WRONG,
+    ex.check_ema_step: EMA_WRONG,
+    ex.check_train_scan: TRAIN_WRONG,
+}
+CORRECT = {
+    ex.check_running_minimum: MIN_CORRECT,
+    ex.check_ema_step: EMA_CORRECT,
+    ex.check_train_scan: TRAIN_CORRECT,
+}
+
+
+@pytest.mark.parametrize("check, fn, hint", wrong_cases(WRONG))
+def test_wrong_answers_get_their_hint(check, fn, hint, capsys):
+    assert_hint(check, fn, hint, capsys)
+
+
+@pytest.mark.parametrize("check, fn", correct_cases(CORRECT))
+def test_correct_variants_are_accepted(check, fn, capsys):
+    assert_correct(check, fn, capsys)

@@ -4,26 +4,11 @@ hint each must produce, and correct variants that must be accepted."""
 import jax
 import jax.numpy as jnp
 import numpy as np
+import pytest
+from checker_table import assert_correct, assert_hint, correct_cases, verdict, wrong_cases
 
 from dl_workshop import exercises as ex
 from dl_workshop import models
-
-
-def verdict(check, answer, capsys):
-    ok = check(answer)
-    lines = capsys.readouterr().out.splitlines()
-    assert len(lines) == 1, lines
-    assert lines[0].startswith("Correct: " if ok else "Not yet: ")
-    return ok, lines[0]
-
-
-def run_table(check, correct, wrong, capsys):
-    for answer in correct:
-        ok, line = verdict(check, answer, capsys)
-        assert ok, line
-    for answer, hint in wrong:
-        ok, line = verdict(check, answer, capsys)
-        assert not ok and hint in line, (hint, line)
 
 
 def bce_one(params, x_i, y_i):
@@ -64,10 +49,6 @@ GRADS_WRONG = [
 ]
 
 
-def test_check_per_example_grads(capsys, allow_rank_promotion):
-    run_table(ex.check_per_example_grads, GRADS_CORRECT, GRADS_WRONG, capsys)
-
-
 apply = models.linear_apply
 MANY_CORRECT = [
     lambda p, x: jax.vmap(apply, in_axes=(0, None))(p, x),
@@ -87,10 +68,6 @@ MANY_WRONG = [
 ]
 
 
-def test_check_many_models(capsys, allow_rank_promotion):
-    run_table(ex.check_many_models, MANY_CORRECT, MANY_WRONG, capsys)
-
-
 RATE_CORRECT = [0.5, jnp.array(0.5), 1 / 2, np.float32(np.linspace(0.05, 1.2, 24)[9])]
 RATE_WRONG = [
     (0.3, "1 - 2η = 0.4: it converges, but a smaller factor converges faster"),
@@ -104,11 +81,29 @@ RATE_WRONG = [
 ]
 
 
-def test_check_best_learning_rate(capsys):
-    run_table(ex.check_best_learning_rate, RATE_CORRECT, RATE_WRONG, capsys)
-
-
 def test_functions_checks_refuse_values(capsys):
     for check in (ex.check_per_example_grads, ex.check_many_models):
         ok, line = verdict(check, jnp.zeros(3), capsys)
         assert not ok and "pass your function itself" in line
+
+
+WRONG = {
+    ex.check_per_example_grads: GRADS_WRONG,
+    ex.check_many_models: MANY_WRONG,
+    ex.check_best_learning_rate: RATE_WRONG,
+}
+CORRECT = {
+    ex.check_per_example_grads: GRADS_CORRECT,
+    ex.check_many_models: MANY_CORRECT,
+    ex.check_best_learning_rate: RATE_CORRECT,
+}
+
+
+@pytest.mark.parametrize("check, fn, hint", wrong_cases(WRONG))
+def test_wrong_answers_get_their_hint(check, fn, hint, capsys, allow_rank_promotion):
+    assert_hint(check, fn, hint, capsys)
+
+
+@pytest.mark.parametrize("check, fn", correct_cases(CORRECT))
+def test_correct_variants_are_accepted(check, fn, capsys, allow_rank_promotion):
+    assert_correct(check, fn, capsys)

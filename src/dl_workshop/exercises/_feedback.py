@@ -64,20 +64,30 @@ def _error_hint(err: Exception, name: str, scalar_only: str) -> str:
     return text
 
 
+def _host(a: Any) -> Any:
+    """An array as a NumPy copy (a PRNG key as its key data); anything else as it is."""
+    if isinstance(a, jax.Array) and jax.dtypes.issubdtype(a.dtype, jax.dtypes.prng_key):
+        return np.array(jax.random.key_data(a))
+    return np.array(a) if isinstance(a, (np.ndarray, jax.Array)) else a
+
+
 def snapshot(args: tuple) -> Any:
     """A deep copy of the arguments, to detect in-place changes afterwards."""
-    return copy.deepcopy(jax.tree.map(lambda a: np.array(a) if isinstance(a, (np.ndarray,
-                                      jax.Array)) else a, args))
+    return copy.deepcopy(jax.tree.map(_host, args))
 
 
 def _same(a: Any, b: Any) -> bool:
     try:
         leaves_a, tree_a = jax.tree.flatten(a)
-        leaves_b, tree_b = jax.tree.flatten(b)
+        leaves_b, tree_b = jax.tree.flatten(jax.tree.map(_host, b))
     except Exception:  # noqa: BLE001
         return False
+    # Arrays and numbers are compared; other objects (a function, a stateful helper the
+    # check passes in on purpose) are the reader's to use as they like.
+    data = (np.ndarray, np.generic, int, float, complex)
     return tree_a == tree_b and all(
-        np.shape(x) == np.shape(y) and np.array_equal(np.asarray(x), np.asarray(y))
+        not isinstance(x, data) or (np.shape(x) == np.shape(y)
+                                    and np.array_equal(np.asarray(x), np.asarray(y)))
         for x, y in zip(leaves_a, leaves_b))
 
 
@@ -145,12 +155,14 @@ def want_finite(got: np.ndarray, name: str, advice: str) -> None:
 
 
 def match(got: np.ndarray, expected: np.ndarray, mistakes: list[tuple[Any, str]], *,
-          what: str, fallback: str, shape_advice: str = "", atol: float = 1e-5,
-          rtol: float = 1e-4) -> None:
-    """Accept ``got`` if close to ``expected``; else name the recognised mistake.
+          what: str, fallback: str = "", shape_advice: str = "", atol: float = 1e-5,
+          rtol: float = 1e-4, diverged: str = "") -> None:
+    """Accept ``got`` if close to ``expected``; else raise NotYet naming the mistake.
 
-    ``fallback`` is the advice for an unrecognised wrong answer; it follows the
-    expected and actual values.
+    In order: a recognised mistake (its hint); a wrong shape (with
+    ``shape_advice``); NaN, inf or a value over 1000 times too large
+    (``diverged``, if given); else the expected and actual values, followed by
+    ``fallback``, the advice for an unrecognised wrong answer.
     """
     expected = np.asarray(expected, dtype=np.float64)
     if got.shape == expected.shape and np.allclose(got, expected, rtol=rtol, atol=atol):
@@ -160,17 +172,23 @@ def match(got: np.ndarray, expected: np.ndarray, mistakes: list[tuple[Any, str]]
         if candidate.shape == got.shape and np.allclose(got, candidate, rtol=rtol, atol=atol):
             raise NotYet(hint)
     if got.shape != expected.shape:
-        raise NotYet(f"{what} has shape {got.shape} but should have shape {expected.shape}; "
-                     f"{shape_advice}")
-    raise NotYet(f"{what} should be {fmt(expected)}, got {fmt(got)}: {fallback}")
+        raise NotYet(f"{what} has shape {got.shape} but should have shape {expected.shape}"
+                     + (f"; {shape_advice}" if shape_advice else ""))
+    finite = bool(np.all(np.isfinite(got)))
+    if diverged and (not finite or np.abs(got).max() > 1e3 * (1 + np.abs(expected).max())):
+        raise NotYet(diverged)
+    if not finite:
+        raise NotYet(f"{what} contains NaN or inf: {fmt(got)}")
+    raise NotYet(f"{what} should be {fmt(expected)}, got {fmt(got)}"
+                 + (f": {fallback}" if fallback else ""))
 
 
 def as_jax(a: Any) -> Any:
     return jax.tree.map(lambda v: jnp.asarray(v) if isinstance(v, np.ndarray) else v, a)
 
 
-# The simpler pair used by the Part II checks: call once, then compare with the expected
-# value and with known mistakes.
+# The same checks as ``(result, hint)`` pairs, for checkers that try several calls
+# before deciding (the Part II checks): nothing is raised, an empty hint means no problem.
 
 def _as_array(out: Any) -> np.ndarray:
     return np.asarray(out, dtype=np.float64)
@@ -178,21 +196,16 @@ def _as_array(out: Any) -> np.ndarray:
 
 def run(fn: Any, name: str, *args: Any, convert: Callable[[Any], np.ndarray] = _as_array,
         returns: str = "an array or a number") -> tuple[np.ndarray | None, str]:
-    """Call the reader's ``fn`` on ``args`` (NumPy arrays become JAX arrays).
+    """:func:`call` on ``args`` (NumPy arrays become JAX arrays), then ``convert``.
 
     Returns ``(convert(result), "")``, or ``(None, hint)`` if ``fn`` is not a
-    function, raises, or returns something ``convert`` cannot handle.
+    function, raises, changes an argument in place, or returns something
+    ``convert`` cannot handle.
     """
-    if not callable(fn):
-        return None, (f"pass your function itself, e.g. check(my_function), not its "
-                      f"result (got a value of type {type(fn).__name__})")
-    args = jax.tree.map(lambda a: jnp.asarray(a) if isinstance(a, np.ndarray) else a, args)
     try:
-        out = fn(*args)
-    except Exception as err:  # noqa: BLE001 - the reader's code may raise anything
-        first_line = (str(err).strip().splitlines() or [""])[0][:200]
-        first_line = re.sub(r"0x[0-9a-fA-F]+", "0x...", first_line)
-        return None, f"calling {name} raised {type(err).__name__}: {first_line}"
+        out = call(fn, name, *as_jax(args))
+    except NotYet as hint:
+        return None, str(hint)
     try:
         return convert(out), ""
     except (TypeError, ValueError, KeyError, IndexError):
@@ -200,23 +213,10 @@ def run(fn: Any, name: str, *args: Any, convert: Callable[[Any], np.ndarray] = _
 
 
 def diagnose(got: np.ndarray, expected: np.ndarray, mistakes: list[tuple[Any, str]],
-           *, what: str, atol: float = 1e-5, diverged: str = "") -> tuple[bool, str]:
-    """Compare an answer with the expected value, then with known mistakes.
-
-    Returns ``(True, "")`` or ``(False, hint)``. ``diverged`` is the hint for an
-    answer that is NaN, inf or more than 1000 times too large.
-    """
-    if got.shape == expected.shape and np.allclose(got, expected, rtol=1e-4, atol=atol):
-        return True, ""
-    for candidate, hint in mistakes:
-        candidate = np.asarray(candidate, dtype=np.float64)
-        if candidate.shape == got.shape and np.allclose(got, candidate, rtol=1e-4, atol=atol):
-            return False, hint
-    if got.shape != expected.shape:
-        return False, f"{what} should have shape {expected.shape}, got shape {got.shape}"
-    too_big = np.abs(got).max() > 1e3 * (1 + np.abs(expected).max())
-    if diverged and (not np.all(np.isfinite(got)) or too_big):
-        return False, diverged
-    if not np.all(np.isfinite(got)):
-        return False, f"{what} contains NaN or inf: {fmt(got)}"
-    return False, f"{what} should be {fmt(expected)}, got {fmt(got)}"
+             *, what: str, atol: float = 1e-5, diverged: str = "") -> tuple[bool, str]:
+    """:func:`match` as a pair: ``(True, "")``, or ``(False, hint)``."""
+    try:
+        match(got, expected, mistakes, what=what, atol=atol, diverged=diverged)
+    except NotYet as hint:
+        return False, str(hint)
+    return True, ""
