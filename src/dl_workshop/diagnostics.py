@@ -46,10 +46,10 @@ def layer_activations(params: Params, x: jax.Array,
       [(5, 4), (5, 2)]
     """
     x = v.as_array(x, "x", ndim=2, shape="(n, d)")
-    models.mlp_apply(params, x[:1], activation)  # checks params and x's width
+    models._check_mlp(params, x)  # shapes only (no compute): layers chain, x fits layer 0
     outputs, h = [], x
     for i, layer in enumerate(params):
-        h = models.mlp_apply([layer], h)      # one layer: h @ w + b
+        h = h @ layer["w"] + layer["b"]
         if i < len(params) - 1:
             h = activation(h)
         outputs.append(h)
