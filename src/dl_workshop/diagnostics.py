@@ -49,7 +49,7 @@ def layer_activations(params: Params, x: jax.Array,
     models._check_mlp(params, x)  # shapes only (no compute): layers chain, x fits layer 0
     outputs, h = [], x
     for i, layer in enumerate(params):
-        h = h @ layer["w"] + layer["b"]
+        h = h @ layer["w"] + layer["b"][None, :]
         if i < len(params) - 1:
             h = activation(h)
         outputs.append(h)

@@ -139,3 +139,13 @@ def test_the_mystery_networks_show_four_distinct_signatures():
     assert stats["D"][-2] < 1e-3 * stats["D"][0]         # too small: vanishes
     assert 0.5 < stats["C"][-2] / stats["C"][0] < 2      # He: steady
     assert 0.1 < stats["A"][-2] / stats["A"][0] < 0.5    # Glorot under ReLU: slow decay
+
+
+@pytest.mark.parametrize("check", [check_glorot_std, check_patience_stop],
+                         ids=lambda c: c.__name__)
+def test_a_crashing_answer_becomes_a_hint(check, capsys):
+    def crashes(*args):
+        raise ZeroDivisionError(f"oops at {object()!r}")
+
+    assert_hint(check, crashes, "raised ZeroDivisionError: oops at <object object at 0x...>",
+                capsys)
