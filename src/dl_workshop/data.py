@@ -254,11 +254,15 @@ def stratified_split(key: jax.Array, data: Dataset, fractions: tuple[float, floa
     if not math.isclose(sum(fracs), 1.0, abs_tol=1e-6):
         raise ValueError(f"fractions must add up to 1, got {tuple(fractions)} "
                          f"(sum {sum(fracs):.6g})")
-    labels = np.asarray(data.y)
+    labels, x_host = np.asarray(data.y), np.asarray(data.x)  # indexed on the host
+    # One draw of two uniform numbers per sample: the first orders each class, the second
+    # each split. (One JAX call of a fixed shape: a permutation per class would compile
+    # once per class size on a fresh kernel.)
+    rank, order = np.asarray(jax.random.uniform(key, (2, labels.shape[0])))
     parts: list[list[np.ndarray]] = [[], [], []]
-    for label, class_key in zip(np.unique(labels), jax.random.split(key, len(np.unique(labels)))):
+    for label in np.unique(labels):
         members = np.flatnonzero(labels == label)
-        members = members[np.asarray(jax.random.permutation(class_key, len(members)))]
+        members = members[np.argsort(rank[members], kind="stable")]
         n_test = round(fracs[2] * len(members))
         n_val = round(fracs[1] * len(members))
         parts[2].append(members[:n_test])
@@ -266,10 +270,9 @@ def stratified_split(key: jax.Array, data: Dataset, fractions: tuple[float, floa
         parts[0].append(members[n_test + n_val:])
     out = []
     for name, chunks in zip(("train", "validation", "test"), parts):
-        index = np.sort(np.concatenate(chunks))
+        index = np.concatenate(chunks)
         if index.size == 0:
             raise ValueError(f"fractions={tuple(fractions)} leave the {name} split empty")
-        index = index[np.asarray(jax.random.permutation(jax.random.fold_in(key, len(out)),
-                                                        index.size))]
-        out.append(Dataset(data.x[index], data.y[index]))
+        index = index[np.argsort(order[index], kind="stable")]
+        out.append(Dataset(jnp.asarray(x_host[index]), jnp.asarray(labels[index])))
     return tuple(out)

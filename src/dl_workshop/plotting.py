@@ -33,6 +33,7 @@ from sklearn.metrics import ConfusionMatrixDisplay
 __all__ = [
     "COLORS", "use_house_style", "savefig", "show_on_screen", "plot_data", "plot_line",
     "plot_loss_curves", "plot_decision_boundary", "plot_confusion_matrix", "draw_network",
+    "plot_images",
 ]
 
 #: Okabe & Ito (2008) colour-blind-safe palette.
@@ -201,6 +202,53 @@ def plot_confusion_matrix(ax: Axes, y_true: Any, y_pred: Any,
     ax.set_ylabel("true class")
     ax.grid(False)
     return ax
+
+
+def plot_images(axes: Any, images: Any, titles: Sequence[str] | None = None,
+                cmap: str = "gray_r", symmetric: bool = False) -> Any:
+    """Draw small greyscale images, one per axes, without ticks.
+
+    ``images`` has shape (m, h, w), for instance digits reshaped to (m, 8, 8);
+    ``axes`` is an array of at least m axes (from ``plt.subplots``), and axes
+    beyond the m-th are hidden. ``titles`` gives one title per image. With
+    ``symmetric=True`` every image shares a colour scale centred on 0, from
+    ``-a`` to ``a`` with ``a`` the largest absolute value (for weights, whose
+    sign matters; use a diverging ``cmap`` such as ``"RdBu"``). Returns ``axes``.
+
+    Example:
+      >>> fig, axes = plt.subplots(1, 3)
+      >>> axes = plot_images(axes, np.eye(4)[None].repeat(2, axis=0), titles=["a", "b"])
+      >>> [ax.get_title() for ax in axes], axes[2].get_visible()
+      (['a', 'b', ''], False)
+    """
+    images = np.asarray(images, dtype=float)
+    flat = np.ravel(axes)
+    if images.ndim != 3:
+        raise ValueError(f"images must have shape (m, h, w), got shape {images.shape}; "
+                         f"reshape flattened images, e.g. x.reshape(-1, 8, 8)")
+    if len(flat) < len(images):
+        raise ValueError(f"axes has {len(flat)} axes for {len(images)} images; "
+                         f"make at least one axes per image")
+    if titles is not None and len(titles) != len(images):
+        raise ValueError(f"titles must have one entry per image ({len(images)}), "
+                         f"got {len(titles)}")
+    scale = {}
+    if symmetric:
+        limit = float(np.abs(images).max()) or 1.0
+        scale = {"vmin": -limit, "vmax": limit}
+    for i, ax in enumerate(flat):
+        if i >= len(images):
+            ax.set_visible(False)
+            continue
+        ax.imshow(images[i], cmap=cmap, interpolation="nearest", **scale)
+        ax.set_xticks([])
+        ax.set_yticks([])
+        ax.grid(False)
+        for spine in ax.spines.values():
+            spine.set_visible(False)
+        if titles is not None:
+            ax.set_title(titles[i])
+    return axes
 
 
 def draw_network(ax: Axes, layer_sizes: Sequence[int],

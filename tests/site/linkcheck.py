@@ -28,7 +28,7 @@ def broken_links(start_urls: list[str]) -> list[str]:
         "--output", "csv/utf-8",
         *start_urls,
     ]
-    finished = subprocess.run(command, capture_output=True, text=True, timeout=300, check=False)
+    finished = subprocess.run(command, capture_output=True, text=True, timeout=900, check=False)
     if finished.returncode not in (0, 1):  # 1 means "found problems"
         raise RuntimeError(f"linkchecker failed to run: {finished.stderr or finished.stdout}")
     rows = list(csv.DictReader(io.StringIO(finished.stdout), delimiter=";"))

@@ -12,12 +12,12 @@ from dl_workshop import (batching, data, exercises, interactive, losses, models,
 from dl_workshop import diagnostics, initializers, regularization
 from dl_workshop.exercises import deeper
 from dl_workshop.exercises import (classification, compilation, gradients, networks,
-                                   optimization, random_keys, regression, scan, training_loop,
-                                   vmap)
+                                   optimization, random_keys, regression, scan, softmax,
+                                   training_loop, vmap)
 
 MODULES = [dl_workshop, data, losses, models, optimizers, plotting, training, exercises,
            interactive, regression, classification, gradients, training_loop, networks, vmap,
-           scan, random_keys, batching, trajectories, compilation, optimization]
+           scan, random_keys, batching, trajectories, compilation, optimization, softmax]
 MODULES += [diagnostics, initializers, regularization, deeper]  # Part III, training deeper
 
 

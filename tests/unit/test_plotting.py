@@ -166,3 +166,35 @@ def test_show_on_screen_displays_a_small_png_and_closes_the_figure(monkeypatch):
         assert [round(d) for d in image.info["dpi"]] == [50, 50]
         assert image.size[0] <= 6 * 50 + 10
     assert not plt.fignum_exists(fig.number)
+
+
+# ---- plot_images (chapter 11) -----------------------------------------------------------
+
+def test_plot_images_draws_each_image_once_and_hides_spare_axes():
+    images = np.arange(3 * 8 * 8, dtype=float).reshape(3, 8, 8)
+    fig, axes = plt.subplots(2, 2)
+    plotting.plot_images(axes, images, titles=["a", "b", "c"])
+    shown = [ax for ax in axes.flat if ax.get_visible()]
+    assert len(shown) == 3 and not axes.flat[3].get_visible()
+    for ax, image in zip(shown, images):
+        np.testing.assert_array_equal(ax.images[0].get_array(), image)
+        assert ax.get_xticks().size == 0 and ax.get_yticks().size == 0
+    assert [ax.get_title() for ax in shown] == ["a", "b", "c"]
+
+
+def test_plot_images_symmetric_scale_is_centred_on_zero():
+    images = np.array([[[-1.0, 0.5]], [[3.0, 0.0]]])
+    fig, axes = plt.subplots(1, 2)
+    plotting.plot_images(axes, images, cmap="RdBu", symmetric=True)
+    assert all(ax.images[0].get_clim() == (-3.0, 3.0) for ax in axes)
+
+
+@pytest.mark.parametrize("images, n_axes, titles, message", [
+    (np.zeros((2, 64)), 2, None, r"images must have shape \(m, h, w\), got shape \(2, 64\)"),
+    (np.zeros((3, 8, 8)), 2, None, r"axes has 2 axes for 3 images"),
+    (np.zeros((2, 8, 8)), 2, ["a"], r"titles must have one entry per image \(2\), got 1"),
+])
+def test_plot_images_bad_input(images, n_axes, titles, message):
+    fig, axes = plt.subplots(1, n_axes)
+    with pytest.raises(ValueError, match=message):
+        plotting.plot_images(axes, images, titles=titles)

@@ -28,6 +28,8 @@ from dl_workshop.exercises.random_keys import (check_epoch_orders, check_init_ma
                                                check_walk_step)
 from dl_workshop.exercises.regression import check_mse, check_predict
 from dl_workshop.exercises.scan import check_ema_step, check_running_minimum, check_train_scan
+from dl_workshop.exercises.softmax import (check_log_softmax, check_most_confused,
+                                           check_top_k_accuracy)
 from dl_workshop.exercises.training_loop import check_training_loop
 from dl_workshop.exercises.vmap import (check_best_learning_rate, check_many_models,
                                         check_per_example_grads)
@@ -41,6 +43,8 @@ __all__ = ["check_predict", "check_mse", "check_derivative", "check_gradient_des
            "check_epoch_orders", "check_init_many", "check_walk_step",
            "check_soft_threshold", "check_static_moments", "check_timing",
            "check_momentum_pair", "check_minibatch_sgd", "check_optax_momentum",
+           # Part III
+           "check_log_softmax", "check_most_confused", "check_top_k_accuracy",
            # Part III: training deeper networks
            "check_glorot_std", "mystery_init_stats", "check_diagnose_init",
            "check_patience_stop"]
