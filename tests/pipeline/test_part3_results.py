@@ -92,10 +92,13 @@ def test_deeper_weight_decay_story_matches_the_sweep() -> None:
     best = {k: float(values[f"decay_{k}_best_val"]) for k in range(4)}
     step = {k: int(values[f"decay_{k}_best_step"]) for k in range(4)}
     assert float(values["decay_0_value"]) == 0.0
-    for k in (1, 2):  # moderate decay: later and lower minimum than no decay
-        assert step[k] > step[0] and best[k] < best[0], (k, step, best)
+    for k in (1, 2):  # moderate decay: the curve keeps falling for longer
+        assert step[k] > step[0], (k, step)
     assert best[3] > max(best[0], best[1], best[2])          # strongest decay: higher
     assert float(values["decay_chosen_val"]) == min(best.values())
+    without = float(values["decay_chosen"]) == 0.0
+    assert values["decay_verdict"].startswith("On this split, weight decay does not beat"
+                                              if without else "The lowest validation loss")
 
 
 def test_deeper_mlp_and_softmax_regression_comparison_is_reported_as_measured() -> None:
