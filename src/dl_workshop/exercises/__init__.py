@@ -21,6 +21,7 @@ from dl_workshop.exercises.compilation import (check_soft_threshold, check_stati
 from dl_workshop.exercises.deeper import (check_diagnose_init, check_glorot_std,
                                           check_patience_stop, mystery_init_stats)
 from dl_workshop.exercises.gradients import check_derivative, check_gradient_descent_step
+from dl_workshop.exercises.libraries import check_adamw, check_library_names, check_load_layer
 from dl_workshop.exercises.networks import check_mlp_forward
 from dl_workshop.exercises.optimization import (check_minibatch_sgd, check_momentum_pair,
                                                 check_optax_momentum)
@@ -45,6 +46,7 @@ __all__ = ["check_predict", "check_mse", "check_derivative", "check_gradient_des
            "check_momentum_pair", "check_minibatch_sgd", "check_optax_momentum",
            # Part III
            "check_log_softmax", "check_most_confused", "check_top_k_accuracy",
+           "check_load_layer", "check_library_names", "check_adamw",
            # Part III: training deeper networks
            "check_glorot_std", "mystery_init_stats", "check_diagnose_init",
            "check_patience_stop"]
