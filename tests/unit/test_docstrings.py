@@ -7,18 +7,19 @@ import jax.numpy as jnp
 import pytest
 
 import dl_workshop
-from dl_workshop import (batching, data, exercises, flax_bridge, interactive, losses, models,
-                         optimizers, plotting, training, trajectories)
-from dl_workshop import backprop
+from dl_workshop import (backprop, batching, data, diagnostics, exercises, flax_bridge,
+                         initializers, interactive, losses, models, optimizers, plotting,
+                         regularization, training, trajectories)
 from dl_workshop.exercises import backprop as backprop_exercises
-from dl_workshop.exercises import (classification, compilation, gradients, libraries, networks,
-                                   optimization, random_keys, regression, scan, softmax,
-                                   training_loop, vmap)
+from dl_workshop.exercises import (classification, compilation, deeper, gradients, libraries,
+                                   networks, optimization, random_keys, regression, scan,
+                                   softmax, training_loop, vmap)
 
 MODULES = [dl_workshop, data, losses, models, optimizers, plotting, training, exercises,
            interactive, regression, classification, gradients, training_loop, networks, vmap,
            scan, random_keys, batching, trajectories, compilation, optimization, softmax,
-           backprop, backprop_exercises, flax_bridge, libraries]
+           backprop, backprop_exercises, diagnostics, initializers, regularization, deeper,
+           flax_bridge, libraries]
 
 
 @pytest.mark.parametrize("module", MODULES, ids=lambda m: m.__name__)

@@ -20,6 +20,8 @@ from dl_workshop.exercises.backprop import (backward_suspects, check_layer_grads
 from dl_workshop.exercises.classification import check_binary_cross_entropy, check_sigmoid
 from dl_workshop.exercises.compilation import (check_soft_threshold, check_static_moments,
                                                check_timing)
+from dl_workshop.exercises.deeper import (check_diagnose_init, check_glorot_std,
+                                          check_patience_stop, mystery_init_stats)
 from dl_workshop.exercises.gradients import check_derivative, check_gradient_descent_step
 from dl_workshop.exercises.libraries import check_adamw, check_library_names, check_load_layer
 from dl_workshop.exercises.networks import check_mlp_forward
@@ -48,4 +50,6 @@ __all__ = ["check_predict", "check_mse", "check_derivative", "check_gradient_des
            "check_log_softmax", "check_most_confused", "check_top_k_accuracy",
            "check_layer_grads", "check_sigmoid_backward", "check_wrong_backwards",
            "backward_suspects",
+           "check_glorot_std", "mystery_init_stats", "check_diagnose_init",
+           "check_patience_stop",
            "check_load_layer", "check_library_names", "check_adamw"]
