@@ -41,12 +41,17 @@ from collections.abc import Callable
 from pathlib import Path
 
 os.environ.setdefault("JAX_PLATFORMS", "cpu")
+# No persistent compilation cache (the Makefile turns one on for the book's kernels): a
+# "compile included" time must include the compiling, not a load from disk.
+os.environ.pop("JAX_COMPILATION_CACHE_DIR", None)
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 import jax  # noqa: E402
 import jax.numpy as jnp  # noqa: E402
 import numpy as np  # noqa: E402
 import optax  # noqa: E402
+
+jax.config.update("jax_enable_compilation_cache", False)
 
 from dl_workshop import data, losses, models, optimizers, training  # noqa: E402
 
