@@ -6,32 +6,16 @@ Run after ``make book``: myst-nb writes each chapter's glued values to
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
-import pytest
-
-ROOT = Path(__file__).resolve().parents[2]
-BUILT = ROOT / "_build" / "jupyter_execute" / "book" / "part1"
-
-
-def glued(chapter: str) -> dict[str, str]:
-    """A chapter's glued values, as the text a reader sees, by name."""
-    path = BUILT / f"{chapter}.glue.json"
-    if not path.is_file():
-        pytest.fail(f"No glued values in {path}: run 'make book' first.", pytrace=False)
-    values = json.loads(path.read_text(encoding="utf-8"))
-    return {name: output["data"].get("text/plain", output["data"].get("text/markdown", ""))
-            for name, output in values.items()}
+from _glued import glued
 
 
 def test_the_hidden_layer_wins_on_the_curved_problem_by_20_points() -> None:
-    values = glued("05-neural-networks")
+    values = glued("book/part1/05-neural-networks")
     logistic, mlp = float(values["rings_logistic_acc"]), float(values["rings_mlp_acc"])
     assert mlp - logistic >= 0.20, f"MLP {mlp:.1%} vs logistic regression {logistic:.1%}"
 
 
 def test_the_width_sweep_improves_from_one_to_sixteen_units() -> None:
-    values = glued("05-neural-networks")
+    values = glued("book/part1/05-neural-networks")
     one, sixteen = float(values["rings_width_1_acc"]), float(values["rings_width_16_acc"])
     assert sixteen - one >= 0.20, f"1 unit {one:.1%}, 16 units {sixteen:.1%}"

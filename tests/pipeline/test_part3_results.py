@@ -6,61 +6,36 @@ Run after ``make book``: myst-nb writes each chapter's glued values to
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
-import pytest
-
-ROOT = Path(__file__).resolve().parents[2]
-BUILT = ROOT / "_build" / "jupyter_execute" / "book" / "part3"
-
-
-def glued(chapter: str) -> dict[str, str]:
-    """A chapter's glued values, as the text a reader sees, by name."""
-    path = BUILT / f"{chapter}.glue.json"
-    if not path.is_file():
-        pytest.fail(f"No glued values in {path}: run 'make book' first.", pytrace=False)
-    values = json.loads(path.read_text(encoding="utf-8"))
-    return {name: output["data"].get("text/plain", output["data"].get("text/markdown", ""))
-            for name, output in values.items()}
+from _glued import glued
 
 
 # ---- chapter 11: softmax regression ---------------------------------------------------------
 
 def test_softmax_regression_is_within_3_points_of_scikit_learn() -> None:
-    values = glued("11-softmax-regression")
+    values = glued("book/part3/11-softmax-regression")
     ours, sk = float(values["softmax_test_acc"]), float(values["softmax_sk_test_acc"])
     assert abs(ours - sk) <= 0.03, f"softmax regression {ours:.1%} vs scikit-learn {sk:.1%}"
 
 
 def test_softmax_regression_reads_most_test_digits() -> None:
-    values = glued("11-softmax-regression")
+    values = glued("book/part3/11-softmax-regression")
     assert float(values["softmax_test_acc"]) >= 0.90, values["softmax_test_acc"]
 
 
 # ---- chapter 13: training deeper networks well -----------------------------------------
 
-DEEPER = "13-training-deeper-networks"
-
-
-def glued_deeper() -> dict[str, str]:
-    """Chapter 13's glued values as the reader sees them (Markdown where glued as such)."""
-    path = BUILT / f"{DEEPER}.glue.json"
-    if not path.is_file():
-        pytest.fail(f"No glued values in {path}: run 'make book' first.", pytrace=False)
-    return {name: output["data"].get("text/markdown", output["data"].get("text/plain", ""))
-            for name, output in json.loads(path.read_text(encoding="utf-8")).items()}
+DEEPER = "book/part3/13-training-deeper-networks"
 
 
 def test_deeper_zero_and_constant_starts_stay_symmetric() -> None:
-    values = glued_deeper()
+    values = glued(DEEPER, markdown_first=True)
     assert float(values["sym_zero_acc"]) < 0.2, values["sym_zero_acc"]
     assert float(values["sym_const_spread"]) < 1e-4, values["sym_const_spread"]
     assert float(values["sym_random_acc"]) > 0.8, values["sym_random_acc"]
 
 
 def test_deeper_activations_grow_shrink_or_hold_as_the_prose_says() -> None:
-    values = glued_deeper()
+    values = glued(DEEPER, markdown_first=True)
     assert float(values["init_std_large_last"]) > 1e3
     assert float(values["init_std_small_last"]) < 1e-6
     he = float(values["init_std_he_last"]) / float(values["init_std_he_first"])
@@ -69,7 +44,7 @@ def test_deeper_activations_grow_shrink_or_hold_as_the_prose_says() -> None:
 
 
 def test_deeper_sigmoid_gradients_vanish_and_relu_ones_do_not() -> None:
-    values = glued_deeper()
+    values = glued(DEEPER, markdown_first=True)
     assert float(values["grad_ratio_sigmoid"]) < 0.01
     assert 0.1 < float(values["grad_ratio_relu"]) < 10
     assert 0.1 < float(values["grad_ratio_tanh"]) < 10
@@ -80,7 +55,7 @@ def test_deeper_sigmoid_gradients_vanish_and_relu_ones_do_not() -> None:
 
 
 def test_deeper_early_stopping_point_is_before_the_end_and_lower() -> None:
-    values = glued_deeper()
+    values = glued(DEEPER, markdown_first=True)
     best, steps = int(values["early_best_step"]), int(values["early_steps"])
     assert 0 < best < steps - 50, f"best step {best} of {steps}: no visible overfitting"
     assert float(values["early_final_val"]) > float(values["early_best_val"])
@@ -88,7 +63,7 @@ def test_deeper_early_stopping_point_is_before_the_end_and_lower() -> None:
 
 
 def test_deeper_weight_decay_story_matches_the_sweep() -> None:
-    values = glued_deeper()
+    values = glued(DEEPER, markdown_first=True)
     best = {k: float(values[f"decay_{k}_best_val"]) for k in range(4)}
     step = {k: int(values[f"decay_{k}_best_step"]) for k in range(4)}
     assert float(values["decay_0_value"]) == 0.0
@@ -102,7 +77,7 @@ def test_deeper_weight_decay_story_matches_the_sweep() -> None:
 
 
 def test_deeper_mlp_and_softmax_regression_comparison_is_reported_as_measured() -> None:
-    values = glued_deeper()
+    values = glued(DEEPER, markdown_first=True)
     mlp, softmax = float(values["cmp_mlp_test_acc"]), float(values["cmp_softmax_test_acc"])
     n = int(values["cmp_n_test"])
     assert n == 359 and min(mlp, softmax) > 0.85, (mlp, softmax)
