@@ -188,29 +188,34 @@ check: $(STAMP) $(KERNEL_CONFIG)
 bench-test: $(STAMP) $(KERNEL_CONFIG)
 	$(BIN)/python tools/bench_test.py $(BENCH_ARGS)
 
+# The suites run on every core (pytest-xdist; WORKERS=1 runs them in one process).
+WORKERS ?= auto
+XDIST = -n $(WORKERS)
+
 test-unit: $(STAMP)
-	$(BIN)/python -m pytest tests/unit
+	$(BIN)/python -m pytest $(XDIST) tests/unit
 
 # NOTEBOOKS: which executed notebooks to verify (all by default). The ones that pass
 # are recorded as verified (for `make check`).
 NOTEBOOKS ?= _build/jupyter_execute
 test-notebooks: $(STAMP) $(KERNEL_CONFIG)
 	$(BIN)/python -m pytest -v -p tests.nbval_build --nbval --nbval-current-env \
+	  $(XDIST) --dist loadscope \
 	  --nbval-sanitize-with tests/nbval_sanitize.cfg -o filterwarnings= \
 	  $(NOTEBOOKS)
 	@$(BIN)/python tools/verified_notebooks.py record $(NOTEBOOKS)
 
 test-pipeline: $(STAMP)
-	$(BIN)/python -m pytest tests/pipeline
+	$(BIN)/python -m pytest $(XDIST) --dist loadgroup tests/pipeline
 
 test-figures: $(STAMP) $(KERNEL_CONFIG) chromium
-	$(BIN)/python -m pytest tests/figures
+	$(BIN)/python -m pytest $(XDIST) --dist loadgroup tests/figures
 
 test-launch: $(STAMP) chromium
-	$(BIN)/python -m pytest tests/launch
+	$(BIN)/python -m pytest $(XDIST) --dist loadgroup tests/launch
 
 test-site: $(STAMP) chromium
-	$(BIN)/python -m pytest tests/site
+	$(BIN)/python -m pytest $(XDIST) --dist loadgroup tests/site
 
 test-workflows: $(STAMP)
 	$(BIN)/zizmor --offline --min-severity low .github/workflows

@@ -1,7 +1,7 @@
 """Fixtures shared by every browser suite (tests/site, tests/figures, tests/launch).
 
 One headless Debian Chromium (``tests/browser.py``) and one static server for the built
-site (``tests/server.py``) per pytest run. Both start only when a test asks for them,
+site (``tests/server.py``) per pytest process. Both start only when a test asks for them,
 so the suites without a browser (unit, pipeline) pay nothing for this file.
 """
 
@@ -16,6 +16,26 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 #: The built site (``make book``); another copy can be tested with SITE_HTML=path.
 HTML = Path(os.environ.get("SITE_HTML", ROOT / "_build" / "html"))
+
+
+def pytest_itemcollected(item: pytest.Item) -> None:
+    """Keep together, on one pytest-xdist worker (``--dist loadgroup``), the tests that share work.
+
+    - Tests of one page (a ``page`` parameter) share that page's visit, cached per process
+      (tests/site/conftest.py ``reports``, test_readable.py ``visits``).
+    - Tests that use a module-scoped fixture (a scratch build, a trained model) share it.
+
+    Everything else is spread over the workers. Without xdist the marks do nothing. (Marked
+    as each test is collected, before xdist reads the marks in its own collection hook.)
+    """
+    params = getattr(getattr(item, "callspec", None), "params", {})
+    if "page" in params:
+        item.add_marker(pytest.mark.xdist_group(f"page:{params['page']}"))
+        return
+    info = getattr(item, "_fixtureinfo", None)
+    definitions = info.name2fixturedefs.values() if info else ()
+    if any(d.scope == "module" for defs in definitions for d in defs):
+        item.add_marker(pytest.mark.xdist_group(f"module:{item.path.name}"))
 
 
 @pytest.fixture(scope="session")

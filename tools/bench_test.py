@@ -95,7 +95,10 @@ def main() -> int:
             continue
         source = ROOT / f"{docname}.md"
         notebook = jupytext.read(source)
-        if not any(c.cell_type == "code" for c in notebook.cells):
+        # Only the notebooks the build executes: a page without a kernel (the teaching
+        # page shows shell commands in code blocks) is plain text to myst-nb.
+        if "kernelspec" not in notebook.metadata or not any(
+                c.cell_type == "code" for c in notebook.cells):
             continue
         seconds, cells = run_timed(notebook, source.parent)
         ratio = seconds / floor

@@ -23,5 +23,9 @@ def run(args: list[str], cwd: Path, **env: str) -> subprocess.CompletedProcess[s
 
 
 def make(target: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    """`make TARGET` in a scratch copy, reusing this venv (the lock is the same)."""
-    return run(["make", target, f"VENV={VENV}"], cwd)
+    """`make TARGET` in a scratch copy, reusing this venv (the lock is the same).
+
+    One pytest process per suite (``WORKERS=1``): the scratch book is one chapter, and
+    the pipeline suite already runs its tests side by side.
+    """
+    return run(["make", target, f"VENV={VENV}", "WORKERS=1"], cwd)

@@ -1,0 +1,124 @@
+"""Execute the chapters that need it side by side, before Sphinx reads them.
+
+myst-nb, in ``cache`` mode, executes a notebook while Sphinx parses it, so a clean
+build runs the chapters one after another and leaves all cores but one idle. This
+extension runs first (``env-before-read-docs``): it reads each notebook to be parsed
+exactly as myst-nb will (``create_nb_reader``), looks it up in the same jupyter-cache,
+and executes every notebook that is missing there, ``nb_execution_workers`` at a time
+(default: one per core), with jupyter-cache's own executor function and myst-nb's
+settings (working folder, timeout, ``allow_errors``). Each successful run is stored in
+the cache under the notebook's project record, as myst-nb would store it, so the parse
+that follows finds it there and only merges the outputs.
+
+Nothing else changes: a notebook that fails here is not cached, so myst-nb executes it
+again during the parse and the build reports the failure as usual (build_checks.py);
+with one notebook to run, or with one worker, this extension does nothing.
+"""
+
+from __future__ import annotations
+
+import os
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from jupyter_cache import get_cache
+from jupyter_cache.base import CacheBundleIn
+from jupyter_cache.executors.utils import single_nb_execution
+from myst_nb.core.config import NbParserConfig
+from myst_nb.core.read import create_nb_reader
+from myst_nb.core.nb_to_tokens import nb_node_to_dict
+from nbformat import NotebookNode
+from sphinx.application import Sphinx
+from sphinx.environment import BuildEnvironment
+from sphinx.util import logging
+
+LOGGER = logging.getLogger(__name__)
+
+
+@dataclass
+class _Job:
+    docname: str
+    path: Path
+    notebook: NotebookNode
+    read_fmt: dict | None
+    config: NbParserConfig
+
+
+def _page_config(config: NbParserConfig, notebook: NotebookNode) -> NbParserConfig | None:
+    """myst-nb's settings for this page (None if its header's settings are invalid)."""
+    if config.metadata_key not in notebook.metadata:
+        return config
+    overrides = nb_node_to_dict(notebook.metadata[config.metadata_key])
+    overrides.pop("output_folder", None)
+    try:
+        return config.copy(**overrides)
+    except Exception:  # myst-nb itself warns about it when it parses the page
+        return None
+
+
+def _missing(env: BuildEnvironment, docnames: list[str], cache) -> list[_Job]:
+    """The notebooks among ``docnames`` that myst-nb would have to execute."""
+    jobs = []
+    for docname in sorted(docnames):
+        path = Path(env.doc2path(docname))
+        if not path.is_file():
+            continue
+        text = path.read_text(encoding="utf8")
+        reader = create_nb_reader(str(path), env.myst_config, env.mystnb_config, text)
+        if reader is None:  # plain Markdown: nothing to run
+            continue
+        notebook = reader.read(text)
+        if not any(cell.cell_type == "code" for cell in notebook.cells):
+            continue
+        # A page's own settings (``mystnb:`` in its header) win, as in myst-nb: a page
+        # that always runs (``execution_mode: force``) is left to myst-nb.
+        config = _page_config(env.mystnb_config, notebook)
+        if config is None or config.execution_mode != "cache":
+            continue
+        try:
+            cache.match_cache_notebook(notebook)
+        except KeyError:
+            jobs.append(_Job(docname, path, notebook, reader.read_fmt, config))
+    return jobs
+
+
+def _execute_missing(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
+    config = env.mystnb_config
+    workers = app.config.nb_execution_workers or os.cpu_count() or 1
+    if config.execution_mode != "cache" or config.execution_in_temp or workers < 2:
+        return
+    cache = get_cache(config.execution_cache_path or ".jupyter_cache")
+    jobs = _missing(env, docnames, cache)
+    if len(jobs) < 2:
+        return
+    LOGGER.info(f"executing {len(jobs)} notebooks, {workers} at a time")
+
+    def run(job: _Job):
+        return single_nb_execution(
+            job.notebook, cwd=str(job.path.parent.resolve()),
+            allow_errors=job.config.execution_allow_errors, timeout=job.config.execution_timeout,
+            meta_override=True,
+        )
+
+    with ThreadPoolExecutor(max_workers=min(workers, len(jobs))) as pool:
+        results = list(pool.map(run, jobs))
+    # The cache's database is written from this thread only.
+    for job, result in zip(jobs, results):
+        if result.err is not None:
+            LOGGER.info(f"{job.docname}: failed here; the build executes it again to report why")
+            continue
+        extra = {} if job.read_fmt is None else {"read_data": job.read_fmt}
+        record = cache.add_nb_to_project(str(job.path), **extra)
+        cache.cache_notebook_bundle(
+            CacheBundleIn(job.notebook, record.uri, data={"execution_seconds": result.time}),
+            check_validity=False, overwrite=True,
+        )
+        LOGGER.info(f"{job.docname}: executed in {result.time:.1f} s")
+
+
+def setup(app: Sphinx) -> dict:
+    # 0: one notebook per core.
+    app.add_config_value("nb_execution_workers", 0, "env", types=[int])
+    app.connect("env-before-read-docs", _execute_missing)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

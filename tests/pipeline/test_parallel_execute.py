@@ -1,0 +1,58 @@
+"""A clean build executes its chapters side by side (book/_ext/parallel_execute.py).
+
+The scratch book gets a second tiny chapter, so the extension has two notebooks to run
+at once. The build must say so, store both in the cache myst-nb reads (myst-nb then
+executes nothing), give outputs that nbval reproduces, and, when one chapter raises,
+fail with the same one short message as a serial build, from that chapter alone.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from _scratch import TINY_CHAPTER, make
+
+SECOND = TINY_CHAPTER.with_name("second.md")
+
+
+def add_second_chapter(repo: Path, extra: str = "") -> None:
+    text = (repo / TINY_CHAPTER).read_text()
+    text = text.replace("(ch-tiny)=\n# A tiny chapter", "(ch-second)=\n# A second chapter")
+    text = text.replace("fig-tiny-line", "fig-second-line")
+    (repo / SECOND).write_text(text + extra)
+    toc = repo / "_toc.yml"
+    line = f"      - file: {TINY_CHAPTER.with_suffix('').as_posix()}\n"
+    toc.write_text(toc.read_text() + line.replace("tiny", "second"))
+
+
+def log(result: object) -> str:
+    return result.stdout + result.stderr  # type: ignore[attr-defined]
+
+
+def test_chapters_run_side_by_side_into_the_cache_myst_nb_reads(tiny_book: Path) -> None:
+    add_second_chapter(tiny_book)
+    built = make("book", tiny_book)
+    text = log(built)
+    assert built.returncode == 0, text[-3000:]
+    assert "executing 2 notebooks, 2 at a time" in text, text[-3000:]
+    assert re.search(r"book/scratch/second: executed in [0-9.]+ s", text), text[-3000:]
+    # myst-nb found both in the cache: it executed nothing itself.
+    assert "Executing notebook using" not in text, text[-3000:]
+    assert text.count("Using cached notebook") == 2, text[-3000:]
+    verified = make("test-notebooks", tiny_book)
+    assert verified.returncode == 0, log(verified)[-3000:]
+
+
+def test_a_raising_chapter_fails_as_in_a_serial_build(tiny_book: Path) -> None:
+    add_second_chapter(tiny_book, '\n```{code-cell} ipython3\nraise ValueError("side by side")\n```\n')
+    failed = make("book", tiny_book)
+    text = log(failed)
+    assert failed.returncode != 0, "the build passed although a cell raised"
+    assert "book/scratch/second: failed here; the build executes it again to report why" in text
+    assert re.search(r"book/scratch/second\.md:\d+: (WARNING|ERROR): a cell raised ValueError: "
+                     r"side by side", text), text[-3000:]
+    assert "Traceback" not in text, text[-3000:]
+    # The other chapter was cached by the side-by-side run and is not blamed.
+    assert "book/scratch/tiny: executed in" in text
+    assert not re.search(r"tiny\.md:\d+: (WARNING|ERROR)", text), text[-3000:]
