@@ -36,11 +36,14 @@ def test_math_is_rendered_by_mathjax(reports, page: str) -> None:
         assert report.mathjax_containers >= report.math_count
 
 
-def test_the_checks_have_something_to_check(reports) -> None:
-    """The book has math and figures, so the two tests above are not vacuous."""
-    pages = toc_pages()
-    assert sum(reports[page].math_count for page in pages) > 0, "no page of the book has math"
-    assert sum(len(reports[page].images) for page in pages) > 0, "no page of the book has images"
+@pytest.mark.parametrize("page", [p for p in toc_pages() if "/part1/" in p][:1])
+def test_the_checks_have_something_to_check(reports, page: str) -> None:
+    """The first chapter has math and figures, so the two tests above are not vacuous.
+
+    (One page, parametrized so that it shares that page's visit: tests/conftest.py.)
+    """
+    assert reports[page].math_count > 0, f"{page} has no math"
+    assert len(reports[page].images) > 0, f"{page} has no images"
 
 
 def test_root_redirects_to_the_book(browser: Browser, site_url: str) -> None:
