@@ -193,7 +193,7 @@ WORKERS ?= auto
 XDIST = -n $(WORKERS)
 
 test-unit: $(STAMP)
-	$(BIN)/python -m pytest $(XDIST) tests/unit
+	$(BIN)/python -m pytest $(XDIST) --dist loadgroup tests/unit
 
 # NOTEBOOKS: which executed notebooks to verify (all by default). The ones that pass
 # are recorded as verified (for `make check`).
