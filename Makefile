@@ -188,12 +188,13 @@ check: $(STAMP) $(KERNEL_CONFIG)
 bench-test: $(STAMP) $(KERNEL_CONFIG)
 	$(BIN)/python tools/bench_test.py $(BENCH_ARGS)
 
-# The suites run on every core (pytest-xdist; WORKERS=1 runs them in one process).
+# The suites run on every core (pytest-xdist; WORKERS=1 runs them in one process). Unit
+# tests are spread one by one (--dist load): grouping their modules (loadgroup) was slower.
 WORKERS ?= auto
 XDIST = -n $(WORKERS)
 
 test-unit: $(STAMP)
-	$(BIN)/python -m pytest $(XDIST) --dist loadgroup tests/unit
+	$(BIN)/python -m pytest $(XDIST) tests/unit
 
 # NOTEBOOKS: which executed notebooks to verify (all by default). The ones that pass
 # are recorded as verified (for `make check`).
