@@ -29,3 +29,8 @@ def make(target: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     the pipeline suite already runs its tests side by side.
     """
     return run(["make", target, f"VENV={VENV}", "WORKERS=1"], cwd)
+
+
+def output(result: subprocess.CompletedProcess[str]) -> str:
+    """Everything a command printed, stdout then stderr."""
+    return result.stdout + result.stderr

@@ -13,7 +13,7 @@ import json
 import re
 from pathlib import Path
 
-from _scratch import ROOT, TINY_CHAPTER, VENV, make, run
+from _scratch import ROOT, TINY_CHAPTER, VENV, make, output, run
 
 EXECUTED = Path("_build/jupyter_execute") / TINY_CHAPTER.with_suffix(".ipynb")
 PAGE = Path("_build/html") / TINY_CHAPTER.with_suffix(".html")
@@ -46,10 +46,6 @@ fig, ax = plt.subplots()
 ax.plot([1, 2, 3]);
 ```
 '''
-
-
-def output(result: object) -> str:
-    return result.stdout + result.stderr  # type: ignore[attr-defined]
 
 
 def line_of(text: str, needle: str) -> int:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from _scratch import TINY_CHAPTER, make
+from _scratch import TINY_CHAPTER, make, output
 
 SECOND = TINY_CHAPTER.with_name("second.md")
 
@@ -26,14 +26,10 @@ def add_second_chapter(repo: Path, extra: str = "") -> None:
     toc.write_text(toc.read_text() + line.replace("tiny", "second"))
 
 
-def log(result: object) -> str:
-    return result.stdout + result.stderr  # type: ignore[attr-defined]
-
-
 def test_chapters_run_side_by_side_into_the_cache_myst_nb_reads(tiny_book: Path) -> None:
     add_second_chapter(tiny_book)
     built = make("book", tiny_book)
-    text = log(built)
+    text = output(built)
     assert built.returncode == 0, text[-3000:]
     assert "executing 2 notebooks, 2 at a time" in text, text[-3000:]
     assert re.search(r"book/scratch/second: executed in [0-9.]+ s", text), text[-3000:]
@@ -41,13 +37,13 @@ def test_chapters_run_side_by_side_into_the_cache_myst_nb_reads(tiny_book: Path)
     assert "Executing notebook using" not in text, text[-3000:]
     assert text.count("Using cached notebook") == 2, text[-3000:]
     verified = make("test-notebooks", tiny_book)
-    assert verified.returncode == 0, log(verified)[-3000:]
+    assert verified.returncode == 0, output(verified)[-3000:]
 
 
 def test_a_raising_chapter_fails_as_in_a_serial_build(tiny_book: Path) -> None:
     add_second_chapter(tiny_book, '\n```{code-cell} ipython3\nraise ValueError("side by side")\n```\n')
     failed = make("book", tiny_book)
-    text = log(failed)
+    text = output(failed)
     assert failed.returncode != 0, "the build passed although a cell raised"
     assert "book/scratch/second: failed here; the build executes it again to report why" in text
     assert re.search(r"book/scratch/second\.md:\d+: (WARNING|ERROR): a cell raised ValueError: "

@@ -10,34 +10,26 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Iterable
-from html.parser import HTMLParser
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from bs4 import BeautifulSoup
 
-class _PageParser(HTMLParser):
+
+@dataclass
+class _Page:
     """The ids (and ``<a name>``) a page defines, and the hrefs of its links."""
 
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.targets: set[str] = set()
-        self.hrefs: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        values = dict(attrs)
-        if values.get("id"):
-            self.targets.add(values["id"])
-        if tag == "a" and values.get("name"):
-            self.targets.add(values["name"])
-        if tag in {"a", "area"} and values.get("href"):
-            self.hrefs.append(values["href"])
+    targets: set[str]
+    hrefs: list[str]
 
 
-def _parse(path: Path) -> _PageParser:
-    parser = _PageParser()
-    parser.feed(path.read_text(encoding="utf-8", errors="replace"))
-    parser.close()
-    return parser
+def _parse(path: Path) -> _Page:
+    soup = BeautifulSoup(path.read_text(encoding="utf-8", errors="replace"), "html.parser")
+    targets = {tag["id"] for tag in soup.find_all(id=True)}
+    targets |= {tag["name"] for tag in soup.find_all("a", attrs={"name": True})}
+    return _Page(targets, [tag["href"] for tag in soup.find_all(["a", "area"], href=True)])
 
 
 def missing_anchors(html_dir: Path, pages: Iterable[str]) -> list[str]:
@@ -46,9 +38,9 @@ def missing_anchors(html_dir: Path, pages: Iterable[str]) -> list[str]:
     ``pages`` are paths relative to ``html_dir`` (``book/intro.html``). Links that leave
     the site (a scheme or a host) and links without a fragment are LinkChecker's part.
     """
-    parsed: dict[str, _PageParser] = {}
+    parsed: dict[str, _Page] = {}
 
-    def page(relative: str) -> _PageParser | None:
+    def page(relative: str) -> _Page | None:
         if relative not in parsed:
             file = html_dir / relative
             if not file.is_file():
