@@ -161,8 +161,9 @@ $(LAB_DIR)/GENERATED.md: $(EDITIONS)
 $(EDITIONS):
 	$(MAKE) book
 
+# Its kernels ignore the build's figure settings, as Binder's do (BOOK_KERNEL_SETTINGS=0).
 lab: $(STAMP) $(LAB_DIR)/GENERATED.md
-	JUPYTER_CONFIG_PATH=$(CURDIR)/.jupyter $(BIN)/jupyter lab --ip=127.0.0.1 --ServerApp.root_dir=$(abspath $(LAB_DIR)) $(LAB_ARGS)
+	BOOK_KERNEL_SETTINGS=0 JUPYTER_CONFIG_PATH=$(CURDIR)/.jupyter $(BIN)/jupyter lab --ip=127.0.0.1 --ServerApp.root_dir=$(abspath $(LAB_DIR)) $(LAB_ARGS)
 
 # Every suite runs even if an earlier one failed; the table of their times comes last.
 SUITES := unit notebooks pipeline figures launch site workflows
@@ -232,10 +233,16 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_fit.py --write
 
 # Maintainers only: re-resolve the lock after changing pyproject.toml.
+# rfc3987-syntax (with lark, its only user) is left out: jsonschema's format-nongpl extra
+# pulls it in, and its import builds some thirty Earley parsers, about 3 s in every
+# process that imports jsonschema: each chapter's kernel (through nbformat, via myst-nb's
+# glue), each build and each Jupyter server. jsonschema only checks the "iri" formats with
+# it, and skips them when it is missing (python-jsonschema/jsonschema#1428).
+LOCK_OMITS := --no-emit-package rfc3987-syntax --no-emit-package lark
 lock: $(STAMP)
 	$(BIN)/python -m pip install --quiet uv
 	$(BIN)/uv pip compile pyproject.toml --extra book --extra test --python-version 3.11 \
-	  --python-platform x86_64-unknown-linux-gnu --generate-hashes \
+	  --python-platform x86_64-unknown-linux-gnu --generate-hashes $(LOCK_OMITS) \
 	  --custom-compile-command "make lock" -o requirements.lock
 
 clean:

@@ -107,7 +107,7 @@ def main() -> int:
         if not ok:
             failures.append(f"{docname}: {ratio:.2f}× the floor")
         if args.profile:
-            for took, text in sorted(cells, reverse=True)[:5]:
+            for took, text in sorted(cells, reverse=True)[:8]:
                 first = text.strip().splitlines()[0][:70] if text.strip() else ""
                 print(f"|   {took:6.2f} s | {first}")
     if not args.skip_test_times:

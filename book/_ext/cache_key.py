@@ -7,7 +7,8 @@ a cache folder named after a hash of those files: any change to them starts from
 an empty cache and re-executes every chapter.
 
 The figure settings are hashed twice: as the repository has them, and as the kernels
-will read them (the copy `make` installs into the environment, or its absence). A
+will read them (the copy `make` installs into the environment, or its absence, or
+``BOOK_KERNEL_SETTINGS=0``, which tells the kernels to ignore it). A
 build whose kernels lack them (and so draw low-resolution PNG-only figures) thus gets
 a cache of its own, and can never hand its outputs to a build that has them.
 """
@@ -15,6 +16,7 @@ a cache of its own, and can never hand its outputs to a build that has them.
 from __future__ import annotations
 
 import hashlib
+import os
 import sys
 from pathlib import Path
 
@@ -36,7 +38,8 @@ def source_fingerprint(root: Path = ROOT) -> str:
         digest.update(path.read_bytes())
         digest.update(b"\0")
     installed = installed_kernel_config()
-    digest.update(installed.read_bytes() if installed.is_file() else b"no kernel config")
+    ignored = os.environ.get("BOOK_KERNEL_SETTINGS", "1") == "0"  # the file's own switch
+    digest.update(installed.read_bytes() if installed.is_file() and not ignored else b"no kernel config")
     return digest.hexdigest()[:16]
 
 

@@ -94,7 +94,10 @@ class JupyterLab:
 
     def __enter__(self) -> JupyterLab:
         inherited = {key: value for key, value in os.environ.items() if not key.startswith(_NOT_INHERITED)}
-        env = {**inherited, "HOME": str(self.home), "PYTHONPATH": str(self.home / "src"), **self.env}
+        # Kernels ignore the build's figure settings (book/_ext/citable/ipython_kernel_config.py),
+        # as on Binder and Colab, where that file is not installed.
+        env = {**inherited, "HOME": str(self.home), "PYTHONPATH": str(self.home / "src"),
+               "BOOK_KERNEL_SETTINGS": "0", **self.env}
         launcher = self.launcher or jupyter_lab_in_home
         self.log_path = self.home.parent / f"jupyterlab-{self.port}.log"
         with open(self.log_path, "wb") as log:

@@ -111,3 +111,19 @@ def test_binder_link_is_rewritten_to_the_reader_notebook_on_the_notebook_branch(
 def test_an_unexpected_binder_link_is_an_error_not_a_silent_pass() -> None:
     with pytest.raises(ValueError, match="has sphinx-book-theme changed"):
         colab_links.rewrite_binder_url(BINDER_LINK.replace("/main?", "/develop?"), "main", "nb")
+
+
+def test_the_lock_leaves_out_the_slow_iri_parser() -> None:
+    """rfc3987-syntax, which costs every kernel, build and server about 3 s to import, stays
+    out of the lock (`make lock`'s LOCK_OMITS), so out of the venv and of Binder: importing
+    jsonschema (as nbformat, myst-nb's glue and altair do) does not load it."""
+    pinned = re.findall(r"^([A-Za-z0-9_.-]+)==", (ROOT / "requirements.lock").read_text(), re.M)
+    assert "rfc3987-syntax" not in pinned
+    (omits,) = re.findall(r"^LOCK_OMITS := (.*)$", (ROOT / "Makefile").read_text(), re.M)
+    assert "--no-emit-package rfc3987-syntax" in omits
+    if any(Path(sys.prefix).glob(".installed-latest")):
+        return  # DEPS=latest installs whatever pyproject.toml allows
+    probe = subprocess.run(
+        [sys.executable, "-c", "import sys, jsonschema; print('rfc3987_syntax' in sys.modules)"],
+        capture_output=True, text=True, check=True, timeout=60)
+    assert probe.stdout.strip() == "False", "importing jsonschema loaded rfc3987_syntax"

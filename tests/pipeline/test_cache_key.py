@@ -6,6 +6,8 @@ import shutil
 import sys
 from pathlib import Path
 
+import pytest
+
 from _scratch import ROOT
 
 sys.path.insert(0, str(ROOT / "book" / "_ext"))
@@ -52,3 +54,36 @@ def test_fingerprint_follows_the_installed_kernel_config(tmp_path: Path, monkeyp
     installed.write_text("c = get_config()\n")
     other = source_fingerprint(repo)
     assert len({missing, present, other}) == 3
+
+
+def test_kernels_told_to_ignore_the_settings_share_the_cache_of_kernels_without_them(
+        tmp_path: Path, monkeypatch) -> None:
+    """``BOOK_KERNEL_SETTINGS=0`` (make lab, the launch tests) means the settings are not read."""
+    import cache_key
+
+    repo = scratch(tmp_path / "repo")
+    installed = tmp_path / "etc" / "ipython" / "ipython_kernel_config.py"
+    monkeypatch.setattr(cache_key, "installed_kernel_config", lambda: installed)
+    installed.parent.mkdir(parents=True)
+    installed.write_bytes((ROOT / INPUTS[2]).read_bytes())
+    present = source_fingerprint(repo)
+    monkeypatch.setenv("BOOK_KERNEL_SETTINGS", "0")
+    ignored = source_fingerprint(repo)
+    installed.unlink()
+    assert ignored == source_fingerprint(repo) != present
+
+
+@pytest.mark.parametrize("switch, read", [(None, True), ("1", True), ("0", False)])
+def test_the_kernel_config_obeys_its_switch(monkeypatch, switch: str | None, read: bool) -> None:
+    from traitlets.config import Config
+
+    if switch is None:
+        monkeypatch.delenv("BOOK_KERNEL_SETTINGS", raising=False)
+    else:
+        monkeypatch.setenv("BOOK_KERNEL_SETTINGS", switch)
+    config = Config()
+    exec((ROOT / INPUTS[2]).read_text(), {"get_config": lambda: config})
+    assert ("InlineBackend" in config) is read
+    if read:
+        assert config.InlineBackend.print_figure_kwargs["dpi"] == 300
+        assert config.InlineBackend.figure_formats == {"svg", "png"}

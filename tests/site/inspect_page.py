@@ -1,4 +1,17 @@
-"""Load one page of the site offline and record what a reader would run into."""
+"""Visit each page of the site once, offline, and record what a reader would run into.
+
+One visit per page (and one more at phone width) serves every per-page test of the site
+suite, in this order on the same tab, so that what one step does cannot hide another's
+finding:
+
+1. the page as it loads (light, 1280 px): console errors, failed or blocked requests,
+   what went over the wire, images, math, search fields; then the measurements of
+   tests/site/test_readable.py at desktop width; then a full axe-core run (after any
+   hands-on activity has drawn itself);
+2. dark mode, switched on with the theme's own button: colours, axe-core's colour-contrast
+   rule, and one screenshot of every figure;
+3. last, because it changes the page: each exercise solution's toggle, clicked.
+"""
 
 from __future__ import annotations
 
@@ -7,12 +20,21 @@ from dataclasses import dataclass, field
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Error, Page, Response
 
-from tests.browser import open_page
+from tests.browser import SETTLE_JS, open_page
+from tests.contrast import figure_contrast
 
 #: Axe impacts that fail the accessibility test.
 BLOCKING_IMPACTS = ("critical", "serious")
 #: Built-site folder of the self-hosted MathJax, left out of the page-weight budget.
 MATHJAX_PREFIX = "_static/mathjax/"
+#: Every picture in the page's content (figures, gallery thumbnails, plots).
+FIGURES = ".bd-article img"
+#: The citable figures and the gallery's thumbnails, which must sit on a white card.
+CARDS = {"figure": "figure.citable-figure img", "thumb": ".citable-thumb img"}
+SOLUTION = "div.solution.dropdown"
+SEARCH_FIELDS = ".search-button-field:visible, input[type='search']:visible"
+ACTIVITY = ".vega-activity"
+VIEWPORTS = {"desktop": 1280, "phone": 390}
 
 IMAGES_JS = """async () => {
   const images = Array.from(document.images);
@@ -43,6 +65,68 @@ MATH_JS = """() => {
           unrendered, raw};
 }"""
 
+FIGURE_TEXT_JS = """async () => {
+  const found = [];
+  for (const img of document.querySelectorAll(".bd-article img")) {
+    img.loading = "eager";
+    await img.decode().catch(() => null);
+    const src = img.currentSrc || img.src;
+    const width = img.getBoundingClientRect().width;
+    if (!src.endsWith(".svg") || width === 0) continue;
+    const holder = document.createElement("div");
+    holder.style.cssText = `position:absolute;left:0;top:0;width:${width}px;visibility:hidden`;
+    holder.innerHTML = await (await fetch(src)).text();
+    document.body.appendChild(holder);
+    const svg = holder.querySelector("svg");
+    svg.style.width = `${width}px`;
+    svg.style.height = "auto";
+    let smallest = Infinity, pieces = 0;
+    // Matplotlib writes text as glyph paths in a group scaled by fontsize / 100.
+    for (const group of svg.querySelectorAll('g[id^="text_"] g[transform*="scale"]')) {
+      const m = group.getScreenCTM();
+      smallest = Math.min(smallest, Math.hypot(m.a, m.b) * 100);
+      pieces += 1;
+    }
+    holder.remove();
+    if (pieces) found.push([img.getAttribute("src"), Math.round(width), smallest]);
+  }
+  return found;
+}"""
+
+OUTPUT_TEXT_JS = """() => Array.from(document.querySelectorAll(".bd-article .cell_output"))
+  .map((output) => output.innerText)"""
+
+OVERFLOW_JS = """() => {
+  const limit = document.documentElement.clientWidth + 1;
+  const scrolls = (element) => ["auto", "scroll"].includes(getComputedStyle(element).overflowX);
+  const offenders = [];
+  for (const element of document.querySelectorAll(".bd-article *")) {
+    const box = element.getBoundingClientRect();
+    if (box.width === 0 || box.right <= limit) continue;
+    // Contained if some ancestor that scrolls sideways itself fits in the page.
+    let holder = element.parentElement;
+    while (holder && !(scrolls(holder) && holder.getBoundingClientRect().right <= limit)) {
+      holder = holder.parentElement;
+    }
+    if (holder) continue;
+    const name = element.tagName.toLowerCase() + (element.className && element.className.baseVal
+      === undefined ? "." + String(element.className).trim().split(/\\s+/).join(".") : "");
+    offenders.push(`${name} (right edge ${Math.round(box.right)} px): `
+      + (element.textContent || "").trim().slice(0, 60));
+  }
+  return {offenders: offenders.slice(0, 10),
+          pageScrollsSideways: document.documentElement.scrollWidth > limit};
+}"""
+
+COLOURS_JS = """() => [getComputedStyle(document.body).backgroundColor,
+                      getComputedStyle(document.querySelector(".bd-article")).color]"""
+
+FIGURE_STYLE_JS = """(img, cards) => {
+  const s = getComputedStyle(img);
+  const kind = Object.keys(cards).find((k) => img.matches(cards[k])) || null;
+  return {src: img.getAttribute("src"), kind, style: [s.filter, s.backgroundColor]};
+}"""
+
 
 @dataclass
 class Transfer:
@@ -57,6 +141,47 @@ class Transfer:
 
 
 @dataclass
+class Readable:
+    """What tests/site/test_readable.py measures at one width."""
+
+    figures: list[list] = field(default_factory=list)  # [src, width px, smallest text px]
+    outputs: list[str] = field(default_factory=list)
+    overflow: dict = field(default_factory=dict)
+
+
+@dataclass
+class DarkFigure:
+    """One picture of the page's content, seen in dark mode."""
+
+    src: str
+    kind: str | None  # "figure", "thumb" (must sit on a white card) or None
+    style: list[str]  # computed [filter, background-color]
+    shade: float  # background luminance of its screenshot
+    ratio: float  # ink contrast of its screenshot
+
+
+@dataclass
+class DarkReport:
+    """The page after the reader switched the theme to dark."""
+
+    theme: str | None = None
+    colours: list[str] = field(default_factory=list)  # body background, article text
+    contrast_violations: list[dict] = field(default_factory=list)
+    figures: list[DarkFigure] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Solution:
+    """One exercise solution: folded before its toggle is clicked, shown after."""
+
+    shown_before: bool
+    expanded_before: str | None
+    shown_after: bool
+    expanded_after: str | None
+
+
+@dataclass
 class PageReport:
     """Everything the per-page tests assert on, from a single offline visit."""
 
@@ -68,7 +193,11 @@ class PageReport:
     unrendered_math: list[str] = field(default_factory=list)
     raw_tex: list[str] = field(default_factory=list)
     transfers: list[Transfer] = field(default_factory=list)
+    search_fields: int = 0
+    readable: Readable = field(default_factory=Readable)
     axe_violations: list[dict] = field(default_factory=list)
+    dark: DarkReport = field(default_factory=DarkReport)
+    solutions: list[Solution] = field(default_factory=list)
 
     @property
     def broken_images(self) -> list[str]:
@@ -80,7 +209,7 @@ class PageReport:
 
 
 def inspect(browser: Browser, base_url: str, page_path: str) -> PageReport:
-    """Visit ``page_path`` with the network cut off and record what happened."""
+    """Visit ``page_path`` with the network cut off and record what happened (steps 1-3 above)."""
     report = PageReport(page_path)
     with open_page(browser, base_url + page_path) as (page, log):
         report.images = [tuple(item) for item in page.evaluate(IMAGES_JS)]
@@ -89,10 +218,81 @@ def inspect(browser: Browser, base_url: str, page_path: str) -> PageReport:
         report.mathjax_containers = math["containers"]
         report.unrendered_math = math["unrendered"]
         report.raw_tex = math["raw"]
+        report.search_fields = page.locator(SEARCH_FIELDS).count()
+        if page.locator(ACTIVITY).count():
+            page.locator(f"{ACTIVITY}.vega-activity-ready").first.wait_for(timeout=60_000)
         report.problems = log.problems()
         report.transfers = [_transfer(base_url, response) for response in log.responses]
+        report.readable = measure_readable(page)
         report.axe_violations = blocking_violations(page)
+        # Axe fetches the theme's imported stylesheets by a wrong path (for its CSS rules):
+        # what it logs is not the reader's, so the dark-mode step starts a new count.
+        seen = len(log.problems())
+        report.dark = inspect_dark(page)
+        report.dark.problems = log.problems()[seen:]
+        report.solutions = [open_solution(page, index) for index in range(page.locator(SOLUTION).count())]
     return report
+
+
+def inspect_readable(browser: Browser, base_url: str, page_path: str, viewport: str) -> Readable:
+    """A visit of its own for another width (the desktop one is part of ``inspect``)."""
+    with open_page(browser, base_url + page_path) as (page, _log):
+        page.set_viewport_size({"width": VIEWPORTS[viewport], "height": 900})
+        page.evaluate(SETTLE_JS)
+        return measure_readable(page)
+
+
+def measure_readable(page: Page) -> Readable:
+    return Readable(figures=page.evaluate(FIGURE_TEXT_JS), outputs=page.evaluate(OUTPUT_TEXT_JS),
+                    overflow=page.evaluate(OVERFLOW_JS))
+
+
+def switch_to_dark(page: Page) -> None:
+    """Click the theme's colour-mode button until the page is dark (it cycles modes)."""
+    button = page.locator(".theme-switch-button:visible").first
+    for _ in range(3):
+        if page.evaluate("document.documentElement.dataset.theme") == "dark":
+            break
+        button.click()
+    # Move away so the button's tooltip fades out (axe would catch it half-transparent).
+    page.mouse.move(0, page.viewport_size["height"] - 1)
+    page.evaluate("document.activeElement && document.activeElement.blur()")
+    page.wait_for_selector(".tooltip", state="detached")
+    page.wait_for_timeout(500)  # let the theme's colour transitions finish
+
+
+def inspect_dark(page: Page) -> DarkReport:
+    """Dark mode, from the page's own button: its colours, contrast and figures."""
+    switch_to_dark(page)
+    dark = DarkReport(theme=page.evaluate("document.documentElement.dataset.theme"))
+    if dark.theme != "dark":
+        return dark
+    dark.colours = page.evaluate(COLOURS_JS)
+    dark.contrast_violations = blocking_violations(page, rules=["color-contrast"])
+    images = page.locator(FIGURES)
+    for index in range(images.count()):
+        image = images.nth(index)
+        image.scroll_into_view_if_needed()
+        image.evaluate("el => el.decode()")
+        seen = image.evaluate(FIGURE_STYLE_JS, CARDS)
+        shade, ratio = figure_contrast(image.screenshot())
+        dark.figures.append(DarkFigure(seen["src"], seen["kind"], seen["style"], shade, ratio))
+    return dark
+
+
+def open_solution(page: Page, index: int) -> Solution:
+    """Look at solution ``index`` before and after a click on its toggle."""
+    solution = page.locator(SOLUTION).nth(index)
+    body = solution.locator(":scope > :not(.admonition-title)").first
+    toggle = solution.locator("button.toggle-button")
+    solution.scroll_into_view_if_needed()
+    shown_before, expanded_before = body.is_visible(), toggle.get_attribute("aria-expanded")
+    toggle.click()
+    try:
+        body.wait_for(state="visible", timeout=5_000)
+    except Error:
+        pass  # recorded as not shown; the test says so
+    return Solution(shown_before, expanded_before, body.is_visible(), toggle.get_attribute("aria-expanded"))
 
 
 def blocking_violations(page: Page, rules: list[str] | None = None) -> list[dict]:

@@ -1,4 +1,9 @@
-"""Axe-core on every page: no critical or serious accessibility violation."""
+"""Axe-core on every page: no critical or serious accessibility violation.
+
+The run happens in the page's single visit (inspect_page.py), after any hands-on activity
+has drawn itself, so the activities are checked too; dark mode's colour contrast is
+checked in test_dark_mode.py.
+"""
 
 from __future__ import annotations
 

@@ -4,12 +4,9 @@ from __future__ import annotations
 
 import pytest
 from bs4 import BeautifulSoup
-from playwright.sync_api import Browser
 
-from tests.browser import open_page
 from .conftest import HTML, toc_pages
-
-SOLUTION = "div.solution.dropdown"
+from .inspect_page import SOLUTION
 
 
 def pages_with_solutions() -> list[str]:
@@ -26,20 +23,12 @@ def test_the_book_has_collapsible_solutions() -> None:
 
 
 @pytest.mark.parametrize("page", pages_with_solutions())
-def test_solutions_are_hidden_until_their_toggle_is_clicked(
-    browser: Browser, site_url: str, page: str
-) -> None:
-    with open_page(browser, site_url + page) as (tab, log):
-        solutions = tab.locator(SOLUTION)
-        assert solutions.count() > 0
-        for index in range(solutions.count()):
-            solution = solutions.nth(index)
-            body = solution.locator(":scope > :not(.admonition-title)").first
-            solution.scroll_into_view_if_needed()
-            assert not body.is_visible(), f"solution {index + 1} on {page} is shown before any click"
-            toggle = solution.locator("button.toggle-button")
-            assert toggle.get_attribute("aria-expanded") == "false"
-            toggle.click()
-            body.wait_for(state="visible")
-            assert toggle.get_attribute("aria-expanded") == "true"
-        assert not log.problems(), log.problems()
+def test_solutions_are_hidden_until_their_toggle_is_clicked(reports, page: str) -> None:
+    """Each toggle is clicked, in order, at the end of the page's visit (inspect_page.py)."""
+    solutions = reports[page].solutions
+    assert solutions, f"{page}: the visit found no '{SOLUTION}'"
+    for number, solution in enumerate(solutions, start=1):
+        assert not solution.shown_before, f"solution {number} on {page} is shown before any click"
+        assert solution.expanded_before == "false", f"solution {number} on {page}: {solution}"
+        assert solution.shown_after, f"solution {number} on {page} stays hidden after a click"
+        assert solution.expanded_after == "true", f"solution {number} on {page}: {solution}"

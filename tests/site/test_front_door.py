@@ -46,10 +46,10 @@ def test_landing_page_maps_every_chapter_with_a_thumbnail_that_loads(browser: Br
 
 
 @pytest.mark.parametrize("page", toc_pages())
-def test_exactly_one_search_field(browser: Browser, site_url: str, page: str) -> None:
-    with open_page(browser, site_url + page, settle=False) as (tab, _):
-        fields = tab.locator(".search-button-field:visible, input[type='search']:visible")
-        assert fields.count() == 1, f"{page} shows {fields.count()} search fields"
+def test_exactly_one_search_field(reports, page: str) -> None:
+    """Counted in the page's single visit (inspect_page.py ``SEARCH_FIELDS``)."""
+    fields = reports[page].search_fields
+    assert fields == 1, f"{page} shows {fields} search fields"
 
 
 def test_favicon_is_served(site_url: str, browser: Browser) -> None:

@@ -16,19 +16,31 @@ Both renditions are byte-identical from run to run: no date in the SVG metadata 
 salt for the SVG element ids (the house style sets one too; this one also covers
 a figure drawn before it is applied). Readers in Binder or Colab do not need this
 file: they get the default inline PNG.
+
+With ``BOOK_KERNEL_SETTINGS=0`` in its environment a kernel ignores this file, as a
+reader's kernel does on Binder or Colab, where it is not installed: `make lab` and the
+launch tests' JupyterLab set it, so that they run the chapters as readers do.
 """
+
+import os
 
 c = get_config()  # noqa: F821 (provided by IPython when it loads this file)
 
-# An expected error (a cell tagged raises-exception) shows its whole message and nothing
-# else: no frames, so no paths of the build machine and no JAX-internal code.
-c.InteractiveShell.xmode = "Minimal"
 
-c.InlineBackend.figure_formats = {"svg", "png"}
-c.InlineBackend.print_figure_kwargs = {
-    "bbox_inches": "tight",
-    "dpi": 300,
-    # None drops the entry: no creation date, no tool version in the SVG.
-    "metadata": {"Date": None, "Creator": None},
-}
-c.InlineBackend.rc = {"svg.hashsalt": "nn-from-scratch-jax"}
+def book_kernel_settings(c) -> None:
+    # An expected error (a cell tagged raises-exception) shows its whole message and nothing
+    # else: no frames, so no paths of the build machine and no JAX-internal code.
+    c.InteractiveShell.xmode = "Minimal"
+
+    c.InlineBackend.figure_formats = {"svg", "png"}
+    c.InlineBackend.print_figure_kwargs = {
+        "bbox_inches": "tight",
+        "dpi": 300,
+        # None drops the entry: no creation date, no tool version in the SVG.
+        "metadata": {"Date": None, "Creator": None},
+    }
+    c.InlineBackend.rc = {"svg.hashsalt": "nn-from-scratch-jax"}
+
+
+if os.environ.get("BOOK_KERNEL_SETTINGS", "1") != "0":
+    book_kernel_settings(c)
