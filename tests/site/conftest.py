@@ -41,7 +41,8 @@ class ReportCache:
 
     def __getitem__(self, page: str) -> PageReport:
         if page not in self._reports:
-            self._reports[page] = inspect(self._browser, self._base_url, page)
+            self._reports[page] = inspect(self._browser, self._base_url, page,
+                                          book_page=page in toc_pages())
         return self._reports[page]
 
     def readable(self, page: str, viewport: str) -> Readable:

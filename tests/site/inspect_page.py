@@ -208,8 +208,11 @@ class PageReport:
         return sum(t.transferred for t in self.transfers if mathjax or not t.is_mathjax)
 
 
-def inspect(browser: Browser, base_url: str, page_path: str) -> PageReport:
-    """Visit ``page_path`` with the network cut off and record what happened (steps 1-3 above)."""
+def inspect(browser: Browser, base_url: str, page_path: str, *, book_page: bool = True) -> PageReport:
+    """Visit ``page_path`` with the network cut off and record what happened (steps 1-3 above).
+
+    Steps 2 and 3 are for the book's own pages (``book_page``), not Sphinx's search and index.
+    """
     report = PageReport(page_path)
     with open_page(browser, base_url + page_path) as (page, log):
         report.images = [tuple(item) for item in page.evaluate(IMAGES_JS)]
@@ -227,6 +230,8 @@ def inspect(browser: Browser, base_url: str, page_path: str) -> PageReport:
         report.axe_violations = blocking_violations(page)
         # Axe fetches the theme's imported stylesheets by a wrong path (for its CSS rules):
         # what it logs is not the reader's, so the dark-mode step starts a new count.
+        if not book_page:
+            return report
         seen = len(log.problems())
         report.dark = inspect_dark(page)
         report.dark.problems = log.problems()[seen:]
