@@ -10,7 +10,7 @@ from playwright.sync_api import Browser
 
 from tests.conftest import HTML, ROOT
 
-from .inspect_page import PageReport, Readable, inspect, inspect_readable
+from .inspect_page import PageReport, Readable, inspect
 from .pages import built_pages, toc_documents
 
 
@@ -30,14 +30,13 @@ def all_pages() -> list[str]:
 
 
 class ReportCache:
-    """Visits each page once per session (and once more at phone width, if asked) and hands
-    out what was recorded. The tests of one page run in one process (tests/conftest.py)."""
+    """Visits each page once per session and hands out what was recorded. The tests of
+    one page run in one process (tests/conftest.py)."""
 
     def __init__(self, browser: Browser, base_url: str) -> None:
         self._browser = browser
         self._base_url = base_url
         self._reports: dict[str, PageReport] = {}
-        self._phone: dict[str, Readable] = {}
 
     def __getitem__(self, page: str) -> PageReport:
         if page not in self._reports:
@@ -46,12 +45,9 @@ class ReportCache:
         return self._reports[page]
 
     def readable(self, page: str, viewport: str) -> Readable:
-        """The readability measurements at ``viewport`` (desktop: from the main visit)."""
-        if viewport == "desktop":
-            return self[page].readable
-        if page not in self._phone:
-            self._phone[page] = inspect_readable(self._browser, self._base_url, page, viewport)
-        return self._phone[page]
+        """The readability measurements at ``viewport`` ("desktop" or "phone")."""
+        report = self[page]
+        return {"desktop": report.readable, "phone": report.phone}[viewport]
 
 
 @pytest.fixture(scope="session")

@@ -1,13 +1,14 @@
 """Visit each page of the site once, offline, and record what a reader would run into.
 
-One visit per page (and one more at phone width) serves every per-page test of the site
+One visit per page serves every per-page test of the site
 suite, in this order on the same tab, so that what one step does cannot hide another's
 finding:
 
 1. the page as it loads (light, 1280 px): console errors, failed or blocked requests,
    what went over the wire, images, math, search fields; then the measurements of
-   tests/site/test_readable.py at desktop width; then a full axe-core run (after any
-   hands-on activity has drawn itself);
+   tests/site/test_readable.py at desktop width and, with the window narrowed, at phone
+   width; then a full axe-core run at desktop width (after any hands-on activity has
+   drawn itself);
 2. dark mode, switched on with the theme's own button: colours, axe-core's colour-contrast
    rule, and one screenshot of every figure;
 3. last, because it changes the page: each exercise solution's toggle, clicked.
@@ -20,7 +21,7 @@ from dataclasses import dataclass, field
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Error, Page, Response
 
-from tests.browser import SETTLE_JS, open_page
+from tests.browser import open_page
 from tests.contrast import figure_contrast
 
 #: Axe impacts that fail the accessibility test.
@@ -144,6 +145,9 @@ MARK_CODE_LOOKS_JS = """() => {
   return looks.size;
 }"""
 
+NEXT_FRAMES_JS = """() => new Promise((resolve) =>
+  requestAnimationFrame(() => requestAnimationFrame(resolve)))"""
+
 COLOURS_JS = """() => [getComputedStyle(document.body).backgroundColor,
                       getComputedStyle(document.querySelector(".bd-article")).color]"""
 
@@ -220,7 +224,8 @@ class PageReport:
     raw_tex: list[str] = field(default_factory=list)
     transfers: list[Transfer] = field(default_factory=list)
     search_fields: int = 0
-    readable: Readable = field(default_factory=Readable)
+    readable: Readable = field(default_factory=Readable)  # at desktop width (1280 px)
+    phone: Readable = field(default_factory=Readable)  # at phone width (390 px)
     axe_violations: list[dict] = field(default_factory=list)
     dark: DarkReport = field(default_factory=DarkReport)
     solutions: list[Solution] = field(default_factory=list)
@@ -253,6 +258,8 @@ def inspect(browser: Browser, base_url: str, page_path: str, *, book_page: bool 
         report.problems = log.problems()
         report.transfers = [_transfer(base_url, response) for response in log.responses]
         report.readable = measure_readable(page)
+        if book_page:
+            report.phone = measure_readable(page, width=VIEWPORTS["phone"])
         report.axe_violations = all_violations(page)
         # Axe fetches the theme's imported stylesheets by a wrong path (for its CSS rules):
         # what it logs is not the reader's, so the dark-mode step starts a new count.
@@ -265,17 +272,23 @@ def inspect(browser: Browser, base_url: str, page_path: str, *, book_page: bool 
     return report
 
 
-def inspect_readable(browser: Browser, base_url: str, page_path: str, viewport: str) -> Readable:
-    """A visit of its own for another width (the desktop one is part of ``inspect``)."""
-    with open_page(browser, base_url + page_path) as (page, _log):
-        page.set_viewport_size({"width": VIEWPORTS[viewport], "height": 900})
-        page.evaluate(SETTLE_JS)
+def measure_readable(page: Page, width: int | None = None) -> Readable:
+    """The readability measurements, at the page's width or, for a while, at ``width`` px.
+
+    The page is laid out again at the new width by its own CSS, as when a reader turns a
+    phone; nothing on these pages is laid out by script at load (MathJax 3 breaks no lines).
+    """
+    if width is None:
+        return Readable(figures=page.evaluate(FIGURE_TEXT_JS), outputs=page.evaluate(OUTPUT_TEXT_JS),
+                        overflow=page.evaluate(OVERFLOW_JS))
+    before = page.viewport_size
+    page.set_viewport_size({"width": width, "height": before["height"]})
+    try:
+        page.evaluate(NEXT_FRAMES_JS)
         return measure_readable(page)
-
-
-def measure_readable(page: Page) -> Readable:
-    return Readable(figures=page.evaluate(FIGURE_TEXT_JS), outputs=page.evaluate(OUTPUT_TEXT_JS),
-                    overflow=page.evaluate(OVERFLOW_JS))
+    finally:
+        page.set_viewport_size(before)
+        page.evaluate(NEXT_FRAMES_JS)
 
 
 def switch_to_dark(page: Page) -> None:

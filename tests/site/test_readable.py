@@ -7,8 +7,7 @@
 - No element of the page's content sticks out of the page unless it sits in a
   box that scrolls sideways (wide equations, tables and figures scroll).
 
-The desktop measurements come from the page's single visit, the phone ones from a visit
-at phone width (inspect_page.py ``inspect_readable``).
+Both widths are measured in the page's single visit (inspect_page.py ``measure_readable``).
 """
 
 from __future__ import annotations
