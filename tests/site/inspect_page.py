@@ -261,10 +261,10 @@ def inspect(browser: Browser, base_url: str, page_path: str, *, book_page: bool 
         if book_page:
             report.phone = measure_readable(page, width=VIEWPORTS["phone"])
         report.axe_violations = all_violations(page)
-        # Axe fetches the theme's imported stylesheets by a wrong path (for its CSS rules):
-        # what it logs is not the reader's, so the dark-mode step starts a new count.
         if not book_page:
             return report
+        # Axe fetches the theme's imported stylesheets by a wrong path (for its CSS rules):
+        # what it logs is not the reader's, so the dark-mode step starts a new count.
         seen = len(log.problems())
         report.dark = inspect_dark(page)
         report.dark.problems = log.problems()[seen:]
