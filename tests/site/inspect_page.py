@@ -122,8 +122,7 @@ OVERFLOW_JS = """() => {
           pageScrollsSideways: document.documentElement.scrollWidth > limit};
 }"""
 
-MARK_CODE_LOOKS_JS = """() => {
-  const mark = "data-axe-contrast-sample";
+MARK_CODE_LOOKS_JS = """(mark) => {
   const backdrop = (element) => {
     for (; element; element = element.parentElement) {
       const colour = getComputedStyle(element).backgroundColor;
@@ -229,6 +228,7 @@ class PageReport:
     axe_violations: list[dict] = field(default_factory=list)
     dark: DarkReport = field(default_factory=DarkReport)
     solutions: list[Solution] = field(default_factory=list)
+    solution_problems: list[str] = field(default_factory=list)  # logged while they were opened
 
     @property
     def broken_images(self) -> list[str]:
@@ -268,7 +268,9 @@ def inspect(browser: Browser, base_url: str, page_path: str, *, book_page: bool 
         seen = len(log.problems())
         report.dark = inspect_dark(page)
         report.dark.problems = log.problems()[seen:]
+        seen = len(log.problems())
         report.solutions = [open_solution(page, index) for index in range(page.locator(SOLUTION).count())]
+        report.solution_problems = log.problems()[seen:]
     return report
 
 
@@ -379,7 +381,7 @@ def contrast_violations(page: Page) -> list[dict]:
 
 def code_samples_only(page: Page) -> dict:
     """Axe's context: the page without the code tokens that look like a kept one."""
-    page.evaluate(MARK_CODE_LOOKS_JS)
+    page.evaluate(MARK_CODE_LOOKS_JS, CODE_SAMPLE)
     return {"exclude": [[f"{CODE} pre span:not([{CODE_SAMPLE}])"]]}
 
 

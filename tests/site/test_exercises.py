@@ -32,3 +32,5 @@ def test_solutions_are_hidden_until_their_toggle_is_clicked(reports, page: str) 
         assert solution.expanded_before == "false", f"solution {number} on {page}: {solution}"
         assert solution.shown_after, f"solution {number} on {page} stays hidden after a click"
         assert solution.expanded_after == "true", f"solution {number} on {page}: {solution}"
+    problems = reports[page].solution_problems
+    assert not problems, problems
