@@ -15,7 +15,6 @@ from typing import Any, NamedTuple
 import jax
 import jax.numpy as jnp
 import numpy as np
-from sklearn import datasets as _sk_datasets
 
 from dl_workshop import _validation as v
 
@@ -101,9 +100,13 @@ def make_logistic_data(key: jax.Array, n: int, w: Any, b: float) -> Dataset:
     return Dataset(x, y.astype(jnp.float32))
 
 
+# scikit-learn is imported on first use, not with the library: its import takes about
+# 1.5 s, which every chapter that never loads a bundled dataset would pay at its start.
 @functools.cache
 def _breast_cancer_bunch() -> Any:
-    return _sk_datasets.load_breast_cancer()  # ships with scikit-learn; no download
+    from sklearn import datasets
+
+    return datasets.load_breast_cancer()  # ships with scikit-learn; no download
 
 
 def load_breast_cancer() -> Dataset:
@@ -129,7 +132,9 @@ def breast_cancer_feature_names() -> tuple[str, ...]:
 
 @functools.cache
 def _digits_bunch() -> Any:
-    return _sk_datasets.load_digits()  # ships with scikit-learn; no download
+    from sklearn import datasets
+
+    return datasets.load_digits()  # ships with scikit-learn; no download
 
 
 def load_digits() -> Dataset:

@@ -28,7 +28,6 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.colors import LinearSegmentedColormap
 from matplotlib.figure import Figure
-from sklearn.metrics import ConfusionMatrixDisplay
 
 __all__ = [
     "COLORS", "use_house_style", "savefig", "show_on_screen", "plot_data", "plot_line",
@@ -194,6 +193,8 @@ def plot_confusion_matrix(ax: Axes, y_true: Any, y_pred: Any,
         if not np.all((arr == np.round(arr)) & (arr >= 0) & (arr < k)):
             raise ValueError(f"{name} must hold class indices 0..{k - 1} (one per "
                              f"label in labels={tuple(labels)}), got values {np.unique(arr)}")
+    from sklearn.metrics import ConfusionMatrixDisplay  # on first use (see data.py)
+
     display = ConfusionMatrixDisplay.from_predictions(
         t.astype(int), p.astype(int), labels=list(range(k)), display_labels=list(labels), ax=ax, cmap="Blues",
         colorbar=False)

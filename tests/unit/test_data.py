@@ -2,6 +2,8 @@
 
 import math
 import re
+import subprocess
+import sys
 
 import jax
 import jax.numpy as jnp
@@ -250,3 +252,15 @@ def test_stratified_split_bad_fractions(kwargs, error, message):
 def test_stratified_split_needs_integer_labels():
     with pytest.raises(TypeError, match="data.y must hold integer class labels, got dtype float32"):
         data.stratified_split(KEY, data.load_breast_cancer())
+
+
+# ---- import cost ------------------------------------------------------------------------
+
+def test_importing_the_library_leaves_scikit_learn_for_the_datasets():
+    """``import dl_workshop`` does not import scikit-learn (about 1.5 s); loading a dataset does."""
+    code = ("import sys, dl_workshop\n"
+            "before = sorted(m for m in sys.modules if m.split('.')[0] in ('sklearn', 'scipy'))\n"
+            "dl_workshop.data.load_digits()\n"
+            "print(before, 'sklearn' in sys.modules)")
+    shown = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert shown.stdout.split() == ["[]", "True"], shown.stdout + shown.stderr
