@@ -1,7 +1,8 @@
 """What a reader notebook must show once JupyterLab has opened it, compared with the site page.
 
 :func:`rendered_cells` reads every cell as JupyterLab renders it (markdown as
-rendered HTML text, the collapsed state of each cell). :func:`site_page` reads
+rendered HTML text, by the notebook's own renderer and typesetter; the collapsed state of
+each cell). :func:`site_page` reads
 what the built page shows: its glued values, its figure and exercise numbers.
 The ``check_*`` functions compare the two and return a list of problems.
 """
@@ -23,26 +24,34 @@ MYST_IN_SOURCE = re.compile(r"\{glue|\{term|\{numref|\{doc\}|\{ref\}|\{cite|^ *(
 ANSWER, SOLUTION = "answer", "solution"
 _EXERCISE = re.compile(r"^(Exercise \d+(?:\.\d+)*)\b")
 
-# Scroll to each markdown cell (JupyterLab renders the visible ones only) and read it.
+# Each markdown cell's source, rendered by the notebook's own markdown renderer and MathJax
+# typesetter (its rendermime registry: what a markdown cell uses when it comes into view),
+# in a node of the page, and read as text. JupyterLab renders only the cells in view, and
+# scrolling to each one in turn cost some 4 s of the browser's time per chapter, to
+# read the same text (the two agree on every cell).
 _RENDERED = """async () => {
   const notebook = window.jupyterapp.shell.currentWidget.content;
-  const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+  const rendermime = notebook.rendermime;
   const cells = [];
-  for (let i = 0; i < notebook.widgets.length; i++) {
-    const cell = notebook.widgets[i];
+  for (const cell of notebook.widgets) {
     const type = cell.model.type;
+    const source = cell.model.sharedModel.getSource();
     let text = null;
     if (type === 'markdown' && !cell.inputHidden) {
-      await notebook.scrollToItem(i, 'auto');
-      for (let attempt = 0; attempt < 50 && text === null; attempt++) {
-        const rendered = cell.node.querySelector('.jp-RenderedMarkdown');
-        if (rendered && rendered.innerText.trim()) text = rendered.innerText;
-        else await sleep(100);
+      const renderer = rendermime.createRenderer('text/markdown');
+      document.body.appendChild(renderer.node);
+      try {
+        await renderer.renderModel({trusted: false, data: {'text/markdown': source},
+                                    metadata: {}, setData() {}});
+        if (rendermime.latexTypesetter) await rendermime.latexTypesetter.typeset(renderer.node);
+        if (renderer.node.innerText.trim()) text = renderer.node.innerText;
+      } finally {
+        renderer.dispose();
+        renderer.node.remove();
       }
     }
-    cells.push({type, text, tags: cell.model.getMetadata('tags') || [],
-                source: cell.model.sharedModel.getSource(), inputHidden: cell.inputHidden,
-                outputHidden: type === 'code' ? cell.outputHidden : null});
+    cells.push({type, text, tags: cell.model.getMetadata('tags') || [], source,
+                inputHidden: cell.inputHidden, outputHidden: type === 'code' ? cell.outputHidden : null});
   }
   return cells;
 }"""
