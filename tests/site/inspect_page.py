@@ -71,6 +71,9 @@ MATH_JS = """() => {
 }"""
 
 FIGURE_TEXT_JS = """async () => {
+  // An SVG scales as a whole with the width it is drawn at, and its text with it: the
+  // smallest text per pixel of width is measured once per figure, the first time.
+  const perPixel = (window.__figureTextPerPixel ??= new Map());
   const found = [];
   for (const img of document.querySelectorAll(".bd-article img")) {
     img.loading = "eager";
@@ -78,6 +81,11 @@ FIGURE_TEXT_JS = """async () => {
     const src = img.currentSrc || img.src;
     const width = img.getBoundingClientRect().width;
     if (!src.endsWith(".svg") || width === 0) continue;
+    if (perPixel.has(src)) {
+      const ratio = perPixel.get(src);
+      if (ratio !== null) found.push([img.getAttribute("src"), Math.round(width), ratio * width]);
+      continue;
+    }
     const holder = document.createElement("div");
     holder.style.cssText = `position:absolute;left:0;top:0;width:${width}px;visibility:hidden`;
     holder.innerHTML = await (await fetch(src)).text();
@@ -93,6 +101,7 @@ FIGURE_TEXT_JS = """async () => {
       pieces += 1;
     }
     holder.remove();
+    perPixel.set(src, pieces ? smallest / width : null);
     if (pieces) found.push([img.getAttribute("src"), Math.round(width), smallest]);
   }
   return found;
