@@ -83,16 +83,6 @@ def _missing(env: BuildEnvironment, docnames: list[str], cache) -> list[_Job]:
     return jobs
 
 
-def longest_first(jobs: list[_Job]) -> list[_Job]:
-    """The jobs, longest first: a long chapter that started last would run alone at the end
-    while the other workers sit idle. The length of a notebook's code stands in for its run
-    time (a clean build has no earlier time to go by); ties keep the docname order."""
-    def code_length(job: _Job) -> int:
-        return sum(len(cell.source) for cell in job.notebook.cells if cell.cell_type == "code")
-
-    return sorted(jobs, key=code_length, reverse=True)
-
-
 def _execute_missing(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
     config = env.mystnb_config
     workers = app.config.nb_execution_workers or os.cpu_count() or 1
@@ -102,7 +92,6 @@ def _execute_missing(app: Sphinx, env: BuildEnvironment, docnames: list[str]) ->
     jobs = _missing(env, docnames, cache)
     if len(jobs) < 2:
         return
-    jobs = longest_first(jobs)
     LOGGER.info(f"executing {len(jobs)} notebooks, {workers} at a time")
 
     def run(job: _Job):

@@ -9,14 +9,9 @@ fail with the same one short message as a serial build, from that chapter alone.
 from __future__ import annotations
 
 import re
-import sys
 from pathlib import Path
 
-import nbformat
-from _scratch import ROOT, TINY_CHAPTER, make, output
-
-sys.path.insert(0, str(ROOT / "book" / "_ext"))
-from parallel_execute import _Job, longest_first  # noqa: E402
+from _scratch import TINY_CHAPTER, make, output
 
 SECOND = TINY_CHAPTER.with_name("second.md")
 
@@ -57,13 +52,3 @@ def test_a_raising_chapter_fails_as_in_a_serial_build(tiny_book: Path) -> None:
     # The other chapter was cached by the side-by-side run and is not blamed.
     assert "book/scratch/tiny: executed in" in text
     assert not re.search(r"tiny\.md:\d+: (WARNING|ERROR)", text), text[-3000:]
-
-
-def test_the_longest_notebooks_start_first() -> None:
-    """A long chapter must not start last and run alone at the end; ties keep their order."""
-    def job(name: str, *code: str) -> _Job:
-        cells = [nbformat.v4.new_markdown_cell("x" * 1000)] + [nbformat.v4.new_code_cell(c) for c in code]
-        return _Job(name, Path(f"{name}.md"), nbformat.v4.new_notebook(cells=cells), None, None)
-
-    jobs = [job("a", "1"), job("b", "x = 1", "y = 2"), job("c", "2"), job("d", "z = 1234567")]
-    assert [j.docname for j in longest_first(jobs)] == ["d", "b", "a", "c"]
