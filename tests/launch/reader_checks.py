@@ -26,9 +26,9 @@ _EXERCISE = re.compile(r"^(Exercise \d+(?:\.\d+)*)\b")
 
 # Each markdown cell's source, rendered by the notebook's own markdown renderer and MathJax
 # typesetter (its rendermime registry: what a markdown cell uses when it comes into view),
-# in a node of the page, and read as text. JupyterLab renders only the cells in view, and
-# scrolling to each one in turn cost some 4 s of the browser's time per chapter, to
-# read the same text (the two agree on every cell).
+# in a node of the page, and read as text. JupyterLab renders only the cells in view;
+# scrolling to each one in turn read the same text (on every cell of chapter 5) for some
+# 4 s of the browser's time per chapter.
 _RENDERED = """async () => {
   const notebook = window.jupyterapp.shell.currentWidget.content;
   const rendermime = notebook.rendermime;

@@ -28,7 +28,8 @@ def test_the_contrast_check_sees_a_faint_code_token(browser, site_url: str, page
     kind made faint is still caught, and the page as built passes."""
     with open_page(browser, site_url + page) as (tab, _log):
         assert not contrast_violations(tab)
-        assert tab.evaluate(MARK_CODE_LOOKS_JS, [CODE_SAMPLE, CODE_UNSAMPLED]) > 3, "too few looks of code tokens to be real"
+        looks = tab.evaluate(MARK_CODE_LOOKS_JS, [CODE_SAMPLE, CODE_UNSAMPLED])
+        assert looks > 3, "too few looks of code tokens to be real"
         tab.add_style_tag(content=".highlight .nb { color: #e8e8e8 !important; }")  # builtins
         faint = contrast_violations(tab)
         assert tab.locator(f".highlight .nb[{CODE_SAMPLE}]").count() >= 1
