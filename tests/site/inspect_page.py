@@ -135,7 +135,7 @@ OVERFLOW_JS = """() => {
           pageScrollsSideways: document.documentElement.scrollWidth > limit};
 }"""
 
-MARK_CODE_LOOKS_JS = """([mark, skip]) => {
+MARK_CODE_LOOKS_JS = """([code, mark, skip]) => {
   const backdrop = (element) => {
     for (; element; element = element.parentElement) {
       const colour = getComputedStyle(element).backgroundColor;
@@ -144,7 +144,7 @@ MARK_CODE_LOOKS_JS = """([mark, skip]) => {
     return "none";
   };
   const looks = new Set();
-  for (const block of document.querySelectorAll(".highlight pre")) {
+  for (const block of document.querySelectorAll(`${code} pre`)) {
     let sampled = false;
     for (const element of [block, ...block.querySelectorAll("*")]) {
       element.removeAttribute(mark);
@@ -406,7 +406,7 @@ def contrast_violations(page: Page) -> list[dict]:
 def code_samples_only(page: Page) -> dict:
     """Axe's context: the page without the code tokens that look like a kept one (and without
     the code blocks that hold no kept token, each left out as one element)."""
-    page.evaluate(MARK_CODE_LOOKS_JS, [CODE_SAMPLE, CODE_UNSAMPLED])
+    page.evaluate(MARK_CODE_LOOKS_JS, [CODE, CODE_SAMPLE, CODE_UNSAMPLED])
     return {"exclude": [[f"{CODE} pre[{CODE_UNSAMPLED}]"],
                         [f"{CODE} pre:not([{CODE_UNSAMPLED}]) span:not([{CODE_SAMPLE}])"]]}
 

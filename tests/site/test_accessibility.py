@@ -13,7 +13,7 @@ import pytest
 
 from tests.browser import open_page
 from .conftest import all_pages, toc_pages
-from .inspect_page import CODE_SAMPLE, CODE_UNSAMPLED, MARK_CODE_LOOKS_JS, contrast_violations
+from .inspect_page import CODE, CODE_SAMPLE, CODE_UNSAMPLED, MARK_CODE_LOOKS_JS, contrast_violations
 
 
 @pytest.mark.parametrize("page", all_pages())
@@ -28,7 +28,7 @@ def test_the_contrast_check_sees_a_faint_code_token(browser, site_url: str, page
     kind made faint is still caught, and the page as built passes."""
     with open_page(browser, site_url + page) as (tab, _log):
         assert not contrast_violations(tab)
-        looks = tab.evaluate(MARK_CODE_LOOKS_JS, [CODE_SAMPLE, CODE_UNSAMPLED])
+        looks = tab.evaluate(MARK_CODE_LOOKS_JS, [CODE, CODE_SAMPLE, CODE_UNSAMPLED])
         assert looks > 3, "too few looks of code tokens to be real"
         tab.add_style_tag(content=".highlight .nb { color: #e8e8e8 !important; }")  # builtins
         faint = contrast_violations(tab)
