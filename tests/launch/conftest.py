@@ -79,8 +79,11 @@ def binder_lab(binder_home: Path) -> Iterator[JupyterLab]:
 
 @pytest.fixture
 def lab(binder_lab: JupyterLab) -> Iterator[JupyterLab]:
-    """The Binder-like server, reset after each test (kernels shut down, saved layout forgotten)."""
+    """The Binder-like server, reset after each test (kernels shut down, saved layout forgotten).
+
+    The kernels are shut down in the background: the next test starts a kernel of its own.
+    """
     try:
         yield binder_lab
     finally:
-        reset_server(binder_lab)
+        reset_server(binder_lab, wait=False)

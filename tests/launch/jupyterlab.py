@@ -20,7 +20,9 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
+import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -75,6 +77,8 @@ class JupyterLab:
     token: str = field(default_factory=lambda: secrets.token_hex(16))
     process: subprocess.Popen | None = None
     log_path: Path | None = None
+    #: Kernel shutdowns still running (reset_server with wait=False).
+    shutdowns: list[threading.Thread] = field(default_factory=list)
 
     def url(self, path: str) -> str:
         """Return the URL of ``path`` on this server, with the login token."""
@@ -138,6 +142,8 @@ class JupyterLab:
         at exit on an idle AnyIO worker thread (jupyterlab/jupyterlab#10442), so
         after a grace period whatever is left of the group is killed.
         """
+        for thread in self.shutdowns:
+            thread.join(timeout=30)
         if self.process is None or self.process.poll() is not None:
             return
         try:
@@ -279,8 +285,8 @@ def run_all_cells(page: Page) -> RunResult:
     page.locator(".lm-Menu-item:has(.lm-Menu-itemLabel:text-is('Run All Cells'))").click()
     deadline = time.monotonic() + RUN_TIMEOUT_MS / 1000
     while True:  # the kernel is briefly idle between cells: ask for two answers in a row
-        page.wait_for_function(_DONE, timeout=max(1.0, deadline - time.monotonic()) * 1000, polling=500)
-        page.wait_for_timeout(1000)
+        page.wait_for_function(_DONE, timeout=max(1.0, deadline - time.monotonic()) * 1000, polling=250)
+        page.wait_for_timeout(250)
         if page.evaluate(_DONE):
             break
     cells = page.evaluate(_CELLS)
@@ -324,9 +330,28 @@ def api(server: JupyterLab, path: str, method: str = "GET") -> Any:
     return json.loads(body) if body else None
 
 
-def reset_server(server: JupyterLab) -> None:
-    """Make the next visit a fresh launch: shut every kernel down and forget the saved layout."""
-    for session in api(server, "api/sessions"):
-        api(server, f"api/sessions/{session['id']}", "DELETE")
+def reset_server(server: JupyterLab, *, wait: bool = True) -> None:
+    """Make the next visit a fresh launch: shut every kernel down and forget the saved layout.
+
+    A kernel takes seconds to exit (the server answers once it has), and nothing the next
+    visit does waits for it: it gets a kernel of its own. With ``wait=False`` the kernels
+    are shut down on a thread of their own, which :meth:`JupyterLab.stop` waits for.
+    """
     for workspace in api(server, "lab/api/workspaces")["workspaces"]["ids"]:
         api(server, f"lab/api/workspaces/{workspace}", "DELETE")
+    sessions = [session["id"] for session in api(server, "api/sessions")]
+    if wait:
+        _delete_sessions(server, sessions)
+    elif sessions:
+        thread = threading.Thread(target=_delete_sessions, args=(server, sessions), daemon=True)
+        thread.start()
+        server.shutdowns.append(thread)
+
+
+def _delete_sessions(server: JupyterLab, sessions: list[str]) -> None:
+    for session in sessions:
+        try:
+            api(server, f"api/sessions/{session}", "DELETE")
+        except urllib.error.HTTPError as error:
+            if error.code != 404:  # 404: already gone (shut down by an earlier reset)
+                raise

@@ -18,7 +18,10 @@ Without JavaScript the activity stays hidden; in print the stylesheet hides it.
 
 from __future__ import annotations
 
+import hashlib
+import os
 import shutil
+import sys
 from pathlib import Path
 
 from docutils import nodes
@@ -84,9 +87,44 @@ def _write_assets(app: Sphinx, exception: Exception | None) -> None:
     # The bundle takes seconds to make: keep it while the pinned versions are the same.
     if bundle.is_file() and bundle.read_text(encoding="utf-8").startswith(opening):
         return
+    cached = _cached_bundle(opening)
+    if cached is not None and cached.is_file():
+        shutil.copyfile(cached, bundle)
+        return
     logger.info("vega_activities: writing %s", bundle)
     code = vl_convert.javascript_bundle(vl_version=version)
     bundle.write_text(f"{opening}{code}\n}})();\n", encoding="utf-8")
+    if cached is not None:
+        _store(bundle, cached)
+
+
+def _cached_bundle(opening: str) -> Path | None:
+    """Where this environment keeps the bundle for these versions (None: nowhere writable).
+
+    The bundle depends only on the pinned packages named in its header, and making it is
+    about half of a one-chapter build (the scratch builds of the test suites, the first
+    build after ``make book-clean``), so it is kept in the environment those packages
+    live in, under a name that hashes the header.
+    """
+    folder = Path(sys.prefix) / "share" / "nn-from-scratch-jax"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    if not os.access(folder, os.W_OK):
+        return None
+    digest = hashlib.sha256(opening.encode("utf-8")).hexdigest()[:16]
+    return folder / f"vega-bundle-{digest}.min.js"
+
+
+def _store(bundle: Path, cached: Path) -> None:
+    """Copy ``bundle`` to ``cached`` atomically (builds may run side by side)."""
+    partial = cached.with_name(f"{cached.name}.{os.getpid()}.part")
+    try:
+        shutil.copyfile(bundle, partial)
+        os.replace(partial, cached)
+    except OSError:
+        partial.unlink(missing_ok=True)
 
 
 def _has_activity(doctree: nodes.document) -> bool:
