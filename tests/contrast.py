@@ -43,8 +43,12 @@ def figure_contrast(png: bytes, ink_share: float = 0.005) -> tuple[float, float]
     a dark background, has a ratio near 1.
     """
     pixels = np.asarray(Image.open(io.BytesIO(png)).convert("RGB")).reshape(-1, 3)
-    colours, counts = np.unique(pixels, axis=0, return_counts=True)
-    background = float(luminance(colours[counts.argmax()]))
+    # Each colour as one integer 0xRRGGBB: np.unique on rows (axis=0) takes a second a
+    # picture, on integers a few hundredths, and sorts the colours in the same order.
+    packed = (pixels[:, 0].astype(np.uint32) << 16) | (pixels[:, 1].astype(np.uint32) << 8) | pixels[:, 2]
+    colours, counts = np.unique(packed, return_counts=True)
+    common = int(colours[counts.argmax()])
+    background = float(luminance(np.array([common >> 16, (common >> 8) & 255, common & 255])))
     darkest, lightest = np.quantile(luminance(pixels), [ink_share, 1 - ink_share])
     ratio = max(contrast_ratio(background, float(darkest)), contrast_ratio(background, float(lightest)))
     return background, ratio
