@@ -110,6 +110,19 @@ FIGURE_TEXT_JS = """async () => {
   return found;
 }"""
 
+# Resolves when every running CSS transition and finite animation of the page has
+# finished (the theme fades its colours when the mode changes), after one more frame;
+# at most 2 s.
+TRANSITIONS_DONE_JS = """async () => {
+  const frame = () => new Promise((resolve) => requestAnimationFrame(resolve));
+  await frame();
+  const finite = document.getAnimations()
+    .filter((a) => a.effect && a.effect.getComputedTiming().endTime !== Infinity);
+  await Promise.race([Promise.all(finite.map((a) => a.finished.catch(() => null))),
+                      new Promise((resolve) => setTimeout(resolve, 2000))]);
+  await frame();
+}"""
+
 OUTPUT_TEXT_JS = """() => Array.from(document.querySelectorAll(".bd-article .cell_output"))
   .map((output) => output.innerText)"""
 
@@ -323,7 +336,7 @@ def switch_to_dark(page: Page) -> None:
     page.mouse.move(0, page.viewport_size["height"] - 1)
     page.evaluate("document.activeElement && document.activeElement.blur()")
     page.wait_for_selector(".tooltip", state="detached")
-    page.wait_for_timeout(500)  # let the theme's colour transitions finish
+    page.evaluate(TRANSITIONS_DONE_JS)  # let the theme's colour transitions finish
 
 
 def inspect_dark(page: Page) -> DarkReport:
