@@ -18,9 +18,9 @@ with one notebook to run, or with one worker, this extension does nothing.
 from __future__ import annotations
 
 import os
-from datetime import datetime
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from jupyter_cache import get_cache

@@ -9,9 +9,15 @@ fail with the same one short message as a serial build, from that chapter alone.
 from __future__ import annotations
 
 import re
+import sys
 from pathlib import Path
 
-from _scratch import TINY_CHAPTER, make, output
+import nbformat
+import pytest
+from _scratch import ROOT, TINY_CHAPTER, make, output
+
+sys.path.insert(0, str(ROOT / "book" / "_ext"))
+import parallel_execute  # noqa: E402
 
 SECOND = TINY_CHAPTER.with_name("second.md")
 
@@ -52,3 +58,31 @@ def test_a_raising_chapter_fails_as_in_a_serial_build(tiny_book: Path) -> None:
     # The other chapter was cached by the side-by-side run and is not blamed.
     assert "book/scratch/tiny: executed in" in text
     assert not re.search(r"tiny\.md:\d+: (WARNING|ERROR)", text), text[-3000:]
+
+
+def _timed_notebook(*seconds: float) -> nbformat.NotebookNode:
+    """A notebook whose code cells carry nbclient's timing metadata: cell i ran seconds[i]."""
+    cells = [nbformat.v4.new_markdown_cell("# A chapter")]
+    for index, took in enumerate(seconds):
+        cell = nbformat.v4.new_code_cell(f"step_{index}()\nmore()")
+        cell.metadata["execution"] = {"iopub.execute_input": "2026-12-01T10:00:00.000000Z",
+                                      "shell.execute_reply": f"2026-12-01T10:00:{took:09.6f}Z"}
+        cells.append(cell)
+    return nbformat.v4.new_notebook(cells=cells)
+
+
+@pytest.mark.parametrize("total, logged", [(315.0, True), (20.0, False)])
+def test_a_slow_chapter_names_its_slowest_cell(monkeypatch, total: float, logged: bool) -> None:
+    """Over the threshold, the log says how long the cells took and which was slowest; the
+    timing metadata never reaches the cache."""
+    messages: list[str] = []
+    monkeypatch.setattr(parallel_execute.LOGGER, "info", messages.append)
+    notebook = _timed_notebook(1.5, 12.4, 0.5)
+    job = parallel_execute._Job("book/ch", Path("book/ch.md"), notebook, None, None)
+    parallel_execute._report_slow_cell(job, total)
+    assert all("execution" not in cell.metadata for cell in notebook.cells)
+    if logged:
+        assert messages == ["book/ch: slow run (315 s), 14 s of it in its cells; "
+                            "the slowest, #2, took 12.4 s: 'step_1()'"]
+    else:
+        assert messages == []
