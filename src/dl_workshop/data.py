@@ -9,7 +9,9 @@ everything is float32, and all randomness comes from an explicit
 from __future__ import annotations
 
 import functools
+import importlib.util
 import math
+from pathlib import Path
 from typing import Any, NamedTuple
 
 import jax
@@ -100,13 +102,36 @@ def make_logistic_data(key: jax.Array, n: int, w: Any, b: float) -> Dataset:
     return Dataset(x, y.astype(jnp.float32))
 
 
-# scikit-learn is imported on first use, not with the library: its import takes about
-# 1.5 s, which every chapter that never loads a bundled dataset would pay at its start.
-@functools.cache
-def _breast_cancer_bunch() -> Any:
-    from sklearn import datasets
+# scikit-learn ships its small datasets as CSV files inside its package. They are read
+# here directly, found without importing scikit-learn: its import takes over a second,
+# which every chapter that loads a dataset would pay, while reading a file takes a few
+# milliseconds. tests/unit/test_data.py checks that the arrays equal scikit-learn's own
+# loaders'. Should a release of scikit-learn move the files, its loader is used instead.
+def _bundled_csv(name: str) -> Path | None:
+    """Path of the CSV file ``name`` that scikit-learn ships, or None if it has none."""
+    spec = importlib.util.find_spec("sklearn")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    path = Path(next(iter(spec.submodule_search_locations)), "datasets", "data", name)
+    return path if path.is_file() else None
 
-    return datasets.load_breast_cancer()  # ships with scikit-learn; no download
+
+@functools.cache
+def _bundled(name: str, header_rows: int, loader: str) -> tuple[np.ndarray, np.ndarray]:
+    """(features as float64, integer targets) of a dataset shipped with scikit-learn.
+
+    ``name`` is its CSV file: one example per row, the target in the last column, after
+    ``header_rows`` lines. ``loader`` is the scikit-learn function that reads the same
+    data, used if the file is not where it is expected.
+    """
+    path = _bundled_csv(name)
+    if path is None:
+        from sklearn import datasets
+
+        bunch = getattr(datasets, loader)()  # ships with scikit-learn; no download
+        return np.asarray(bunch.data, dtype=np.float64), np.asarray(bunch.target, dtype=int)
+    table = np.loadtxt(path, delimiter=",", skiprows=header_rows, dtype=np.float64)
+    return table[:, :-1], table[:, -1].astype(int)
 
 
 def load_breast_cancer() -> Dataset:
@@ -120,21 +145,16 @@ def load_breast_cancer() -> Dataset:
       >>> data.x.shape, data.y.shape
       ((569, 30), (569,))
     """
-    bunch = _breast_cancer_bunch()
-    return Dataset(jnp.asarray(bunch.data, dtype=jnp.float32),
-                   jnp.asarray(bunch.target, dtype=jnp.float32))
+    x, y = _bundled("breast_cancer.csv", 1, "load_breast_cancer")
+    return Dataset(jnp.asarray(x, dtype=jnp.float32), jnp.asarray(y, dtype=jnp.float32))
 
 
 def breast_cancer_feature_names() -> tuple[str, ...]:
     """The 30 feature names of :func:`load_breast_cancer`, in column order."""
-    return tuple(str(name) for name in _breast_cancer_bunch().feature_names)
-
-
-@functools.cache
-def _digits_bunch() -> Any:
+    # The names are written in scikit-learn's code, not in its data file: this imports it.
     from sklearn import datasets
 
-    return datasets.load_digits()  # ships with scikit-learn; no download
+    return tuple(str(name) for name in datasets.load_breast_cancer().feature_names)
 
 
 def load_digits() -> Dataset:
@@ -149,9 +169,8 @@ def load_digits() -> Dataset:
       >>> data.x.shape, data.y.shape, data.y.dtype
       ((1797, 64), (1797,), dtype('int32'))
     """
-    bunch = _digits_bunch()
-    return Dataset(jnp.asarray(bunch.data, dtype=jnp.float32),
-                   jnp.asarray(bunch.target, dtype=jnp.int32))
+    x, y = _bundled("digits.csv.gz", 0, "load_digits")
+    return Dataset(jnp.asarray(x, dtype=jnp.float32), jnp.asarray(y, dtype=jnp.int32))
 
 
 def _check_dataset(data: Any, name: str) -> Dataset:
@@ -186,9 +205,21 @@ def train_test_split(key: jax.Array, data: Dataset,
     if not 1 <= n_test < n:
         raise ValueError(f"test_fraction={test_fraction} leaves {n - n_test} of {n} "
                          f"samples for training; both sets need at least one sample")
-    order = jax.random.permutation(key, n)
+    x_train, y_train, x_test, y_test = _shuffled_split(key, data.x, data.y, n_test)
+    return Dataset(x_train, y_train), Dataset(x_test, y_test)
+
+
+@functools.partial(jax.jit, static_argnames="n_test")
+def _shuffled_split(key: jax.Array, x: jax.Array, y: jax.Array,
+                    n_test: int) -> tuple[jax.Array, jax.Array, jax.Array, jax.Array]:
+    """(x_train, y_train, x_test, y_test): the first ``n_test`` rows of a permutation test.
+
+    One compiled program per shape: run op by op, the permutation and the four gathers
+    compile about fifteen small programs in a fresh kernel.
+    """
+    order = jax.random.permutation(key, x.shape[0])
     test, train = order[:n_test], order[n_test:]
-    return (Dataset(data.x[train], data.y[train]), Dataset(data.x[test], data.y[test]))
+    return x[train], y[train], x[test], y[test]
 
 
 class Standardizer(NamedTuple):

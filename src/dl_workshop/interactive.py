@@ -64,6 +64,19 @@ def _slider(name: str, label: str, value: float, interval: tuple[float, float],
         min=interval[0], max=interval[1], step=step, name=label))
 
 
+def _with_data(chart: alt.TopLevelMixin, **datasets: list[dict[str, Any]]) -> alt.TopLevelMixin:
+    """``chart`` with the rows of each dataset its layers name (``alt.NamedData``).
+
+    The layers refer to their data by name, so Altair's copies of them while the
+    chart is assembled (one per layer, per parameter, per concatenation) do not
+    copy the rows. The rows are plain numbers and text and are not validated
+    against the Vega-Lite schema, which takes seconds for a few thousand rows.
+    """
+    chart = chart.copy(deep=False)
+    chart.datasets = datasets
+    return chart
+
+
 def line_fit(x: Any, y: Any, *, reference_loss: float, w: float = 0.5, b: float = 2.0,
              w_range: Sequence[float] = (-1.0, 4.0), b_range: Sequence[float] = (-4.0, 4.0),
              step: float = 0.05) -> alt.LayerChart:
@@ -87,7 +100,7 @@ def line_fit(x: Any, y: Any, *, reference_loss: float, w: float = 0.5, b: float 
     pad_x, pad_y = 0.05 * np.ptp(x) + 0.5, 0.15 * np.ptp(y) + 1.0
     x_scale = alt.Scale(domain=[float(x.min() - pad_x), float(x.max() + pad_x)], nice=False)
     y_scale = alt.Scale(domain=[float(y.min() - pad_y), float(y.max() + pad_y)], nice=False)
-    points = alt.Chart(alt.InlineData(values=[{"x": float(a), "y": float(c)} for a, c in zip(x, y)]))
+    points = alt.Chart(alt.NamedData(name="points"))
     prediction = "w * datum.x + b"
 
     residuals = points.transform_calculate(prediction=prediction).mark_rule(
@@ -96,7 +109,7 @@ def line_fit(x: Any, y: Any, *, reference_loss: float, w: float = 0.5, b: float 
         y2="prediction:Q")
     scatter = points.mark_circle(size=36, color=COLORS["blue"], opacity=0.9).encode(
         x="x:Q", y="y:Q")
-    ends = alt.Chart(alt.InlineData(values=[{"x": d} for d in x_scale.domain]))
+    ends = alt.Chart(alt.NamedData(name="ends"))
     line = ends.transform_calculate(prediction=prediction).mark_line(
         color=COLORS["orange"], clip=True, strokeWidth=3).encode(x="x:Q", y="prediction:Q")
     mse = points.transform_calculate(
@@ -104,11 +117,13 @@ def line_fit(x: Any, y: Any, *, reference_loss: float, w: float = 0.5, b: float 
         mse="mean(squared)").transform_calculate(
         text="'mean squared error: ' + format(datum.mse, '.3f')").mark_text(
         **_TEXT, fontWeight="bold").encode(x=alt.value(8), y=alt.value(6), text="text:N")
-    reference = alt.Chart(alt.InlineData(values=[{
-        "text": f"loss of the true line: {float(reference_loss):.3f}"}])).mark_text(
+    reference = alt.Chart(alt.NamedData(name="reference")).mark_text(
         **_TEXT).encode(x=alt.value(8), y=alt.value(26), text="text:N")
-    return alt.layer(residuals, scatter, line, mse, reference).add_params(*params).properties(
+    chart = alt.layer(residuals, scatter, line, mse, reference).add_params(*params).properties(
         width=460, height=320)
+    return _with_data(chart, points=[{"x": float(a), "y": float(c)} for a, c in zip(x, y)],
+                      ends=[{"x": d} for d in x_scale.domain],
+                      reference=[{"text": f"loss of the true line: {float(reference_loss):.3f}"}])
 
 
 def descent_paths(f: Callable[[jax.Array], jax.Array], w0: float, learning_rates: Any,
@@ -200,13 +215,12 @@ def learning_rates(f: Callable[[np.ndarray], np.ndarray], learning_rates: Any,
             for r, path, loss_path in zip(rates, paths, losses)
             for t, (w, loss) in enumerate(zip(path, loss_path))]
     chosen = f"abs(datum.lr - lr) < {spacing / 2!r}"
-    runs = alt.Chart(alt.InlineData(values=rows)).transform_filter(chosen)
+    runs = alt.Chart(alt.NamedData(name="runs")).transform_filter(chosen)
     grid = np.linspace(w_low, w_high, 121)
     curve_values = np.asarray(f(grid), dtype=np.float64)
     x_scale = alt.Scale(domain=[w_low, w_high], nice=False)
     y_scale = alt.Scale(domain=[float(curve_values.min()), float(curve_values.max())], nice=False)
-    curve = alt.Chart(alt.InlineData(values=[{"w": float(a), "f": float(c)}
-                                       for a, c in zip(grid, curve_values)])).mark_line(
+    curve = alt.Chart(alt.NamedData(name="curve")).mark_line(
         color="#999999").encode(x=alt.X("w:Q", scale=x_scale, title="w"),
                                 y=alt.Y("f:Q", scale=y_scale, title="f(w)"))
     path_line = runs.mark_line(color=COLORS["blue"], clip=True).encode(
@@ -220,13 +234,16 @@ def learning_rates(f: Callable[[np.ndarray], np.ndarray], learning_rates: Any,
         x=alt.X("step:Q", title="step"),
         y=alt.Y("loss:Q", scale=alt.Scale(type="log"), title="loss f(w), log scale")).properties(
         width=300, height=260, title="the loss at each step")
-    outcome = alt.Chart(alt.InlineData(values=[{"lr": float(r), "text": _outcome(float(r), loss)}
-                                         for r, loss in zip(rates, losses)])).transform_filter(
+    outcome = alt.Chart(alt.NamedData(name="outcome")).transform_filter(
         chosen).mark_text(**_TEXT, fontWeight="bold", lineBreak="\n", lineHeight=18).encode(
         x=alt.value(0), y=alt.value(4), text="text:N").properties(width=640, height=40)
     top = alt.hconcat(on_curve, loss_curve)
-    return alt.vconcat(top, outcome).add_params(slider).resolve_scale(
+    chart = alt.vconcat(top, outcome).add_params(slider).resolve_scale(
         y="independent").configure_view(stroke=None)
+    return _with_data(chart, runs=rows,
+                      curve=[{"w": float(a), "f": float(c)} for a, c in zip(grid, curve_values)],
+                      outcome=[{"lr": float(r), "text": _outcome(float(r), loss)}
+                               for r, loss in zip(rates, losses)])
 
 
 def threshold(probabilities: Any, labels: Any, *, class_names: Sequence[str] = ("0", "1"),
@@ -254,8 +271,7 @@ def threshold(probabilities: Any, labels: Any, *, class_names: Sequence[str] = (
         raise ValueError("probabilities must lie in [0, 1]")
     neg, pos = (str(name) for name in class_names)
     slider = _slider("t", "decision threshold ", value, (0.0, 1.0), step)
-    data = alt.InlineData(values=[{"p": float(q), "label": int(c), "truth": (neg, pos)[int(c)]}
-                            for q, c in zip(p, labels)])
+    data = alt.NamedData(name="examples")
     colors = alt.Scale(domain=[neg, pos], range=[COLORS["vermillion"], COLORS["blue"]])
     histogram = alt.Chart(data).mark_bar(opacity=0.7, binSpacing=0).encode(
         x=alt.X("p:Q", bin=alt.Bin(extent=[0, 1], step=0.05),
@@ -263,7 +279,7 @@ def threshold(probabilities: Any, labels: Any, *, class_names: Sequence[str] = (
         y=alt.Y("count():Q", stack=None, title="examples"),
         color=alt.Color("truth:N", scale=colors, title="truly",
                         legend=alt.Legend(orient="top")))
-    line = alt.Chart(alt.InlineData(values=[{}])).transform_calculate(t="t").mark_rule(
+    line = alt.Chart(alt.NamedData(name="one")).transform_calculate(t="t").mark_rule(
         color="black", strokeDash=[5, 3], strokeWidth=2).encode(x="t:Q")
     cells = {"nn": (0, "<="), "np": (0, ">"), "pn": (1, "<="), "pp": (1, ">")}
     counts = alt.Chart(data).transform_calculate(**{
@@ -279,7 +295,10 @@ def threshold(probabilities: Any, labels: Any, *, class_names: Sequence[str] = (
         **_TEXT, lineBreak="\n", lineHeight=20).encode(
         x=alt.value(0), y=alt.value(10), text="text:N").properties(width=300, height=200)
     chart = alt.layer(histogram, line).properties(width=360, height=240)
-    return alt.hconcat(chart, counts).add_params(slider).configure_view(stroke=None)
+    both = alt.hconcat(chart, counts).add_params(slider).configure_view(stroke=None)
+    return _with_data(both, examples=[{"p": float(q), "label": int(c), "truth": (neg, pos)[int(c)]}
+                                      for q, c in zip(p, labels)],
+                      one=[{}])
 
 
 def to_html(chart: alt.TopLevelMixin, *, description: str) -> HTML:
@@ -291,7 +310,12 @@ def to_html(chart: alt.TopLevelMixin, *, description: str) -> HTML:
     """
     if not isinstance(description, str) or not description.strip():
         raise ValueError("description must be a sentence saying what the chart shows")
-    spec = chart.properties(description=description).to_dict()
+    described = chart.copy(deep=False)
+    described.description = description
+    datasets, described.datasets = described.datasets, alt.Undefined
+    spec = described.to_dict()  # checked against the Vega-Lite schema
+    if datasets is not alt.Undefined:
+        spec["datasets"] = datasets
     payload = json.dumps(spec, sort_keys=True, separators=(",", ":")).replace("</", "<\\/")
     return HTML(
         '<div class="vega-activity" hidden>'

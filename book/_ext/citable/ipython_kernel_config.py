@@ -40,6 +40,15 @@ def book_kernel_settings(c) -> None:
         "metadata": {"Date": None, "Creator": None},
     }
     c.InlineBackend.rc = {"svg.hashsalt": "nn-from-scratch-jax"}
+    # Each figure is drawn once per rendition, when the inline backend displays it at the
+    # end of its cell. pyplot's own end-of-cell hook would first draw every open figure
+    # once more, on screen, which nothing shows (about a fifth of a figure's time). The
+    # backend is chosen now, so that the hook is installed now, and removed.
+    c.InteractiveShellApp.exec_lines = [
+        "import matplotlib.pyplot as _pyplot; "
+        "_pyplot.switch_backend('module://matplotlib_inline.backend_inline'); "
+        "_pyplot.uninstall_repl_displayhook(); del _pyplot"
+    ]
 
 
 if os.environ.get("BOOK_KERNEL_SETTINGS", "1") != "0":
