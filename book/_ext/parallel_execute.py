@@ -6,7 +6,8 @@ extension runs first (``env-before-read-docs``): it reads each notebook to be pa
 exactly as myst-nb will (``create_nb_reader``), looks it up in the same jupyter-cache,
 and executes every notebook that is missing there, ``nb_execution_workers`` at a time
 (default: one per core), with jupyter-cache's own executor function and myst-nb's
-settings (working folder, timeout, ``allow_errors``). Each successful run is stored in
+settings (working folder, ``allow_errors``, and the timeout, capped at a minute: see
+``CELL_TIMEOUT_HERE_S``). Each successful run is stored in
 the cache under the notebook's project record, as myst-nb would store it, so the parse
 that follows finds it there and only merges the outputs.
 
@@ -84,10 +85,18 @@ def _missing(env: BuildEnvironment, docnames: list[str], cache) -> list[_Job]:
     return jobs
 
 
-# A notebook that takes longer than this gets its slowest cell named in the log. One clean
-# build in several saw a chapter that usually runs in 15 s take 315 s, with every cell's
-# output intact: a wait of exactly the cell timeout (300 s) somewhere, never reproduced.
+# A notebook that takes longer than this gets its slowest cell named in the log. About one
+# clean build in five here, a chapter that runs in 15 s took 315 s to 321 s, with every
+# output intact, and its cells took 17 s by the kernel's own timestamps. So the wait was
+# for a reply that the kernel had sent: nbclient waits for each cell's reply in one call
+# of the whole cell timeout (300 s), and that call returned only at its end.
 SLOW_NOTEBOOK_S = 60.0
+# So the runs here wait at most ``nb_execution_cell_timeout_here`` seconds for a cell (the
+# book's execution_timeout, if shorter). A missed reply then costs a minute, not five. A
+# cell that truly runs longer fails here, and myst-nb executes its notebook again with the
+# book's own timeout, as it does every notebook that fails here. The book's cells take
+# seconds.
+CELL_TIMEOUT_HERE_S = 60
 
 
 def _report_slow_cell(job: _Job, seconds: float) -> None:
@@ -110,6 +119,12 @@ def _report_slow_cell(job: _Job, seconds: float) -> None:
                     f"the slowest, #{index}, took {took:.1f} s: {first_line[:60]!r}")
 
 
+def _timeout_here(config: NbParserConfig, cap: int) -> int:
+    """Seconds to wait for a cell in the runs here: the book's timeout, capped (see above)."""
+    book = config.execution_timeout
+    return cap if book is None or book <= 0 else min(book, cap)
+
+
 def _execute_missing(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
     config = env.mystnb_config
     workers = app.config.nb_execution_workers or os.cpu_count() or 1
@@ -120,11 +135,12 @@ def _execute_missing(app: Sphinx, env: BuildEnvironment, docnames: list[str]) ->
     if len(jobs) < 2:
         return
     LOGGER.info(f"executing {len(jobs)} notebooks, {workers} at a time")
+    cap = app.config.nb_execution_cell_timeout_here
 
     def run(job: _Job):
         result = single_nb_execution(
             job.notebook, cwd=str(job.path.parent.resolve()),
-            allow_errors=job.config.execution_allow_errors, timeout=job.config.execution_timeout,
+            allow_errors=job.config.execution_allow_errors, timeout=_timeout_here(job.config, cap),
             meta_override=True, record_timing=True,
         )
         _report_slow_cell(job, result.time)
@@ -149,5 +165,6 @@ def _execute_missing(app: Sphinx, env: BuildEnvironment, docnames: list[str]) ->
 def setup(app: Sphinx) -> dict:
     # 0: one notebook per core.
     app.add_config_value("nb_execution_workers", 0, "env", types=[int])
+    app.add_config_value("nb_execution_cell_timeout_here", CELL_TIMEOUT_HERE_S, "env", types=[int])
     app.connect("env-before-read-docs", _execute_missing)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -8,6 +8,8 @@ example, so every ``apply`` also works per example under ``jax.vmap``.
 
 from __future__ import annotations
 
+import functools
+
 from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple
 
@@ -168,6 +170,18 @@ def mlp_apply(params: list[Params], x: jax.Array,
     x = _check_mlp(params, x)
     if x.ndim == 1:
         return _mlp_one(params, x, activation)
+    return _mlp_rows(params, x, activation)
+
+
+@functools.partial(jax.jit, static_argnames="activation")
+def _mlp_rows(params: list[Params], x: jax.Array,
+              activation: Callable[[jax.Array], jax.Array]) -> jax.Array:
+    """``_mlp_one`` mapped over the rows of ``x`` (n, d): outputs of shape (n, sizes[-1]).
+
+    Compiled once per network shape, batch size and activation: called outside ``jit``
+    (to predict on a grid, say), the layers would otherwise compile one small program
+    per operation and shape.
+    """
     return jax.vmap(lambda row: _mlp_one(params, row, activation))(x)
 
 

@@ -86,3 +86,21 @@ def test_a_slow_chapter_names_its_slowest_cell(monkeypatch, total: float, logged
                             "the slowest, #2, took 12.4 s: 'step_1()'"]
     else:
         assert messages == []
+
+
+def test_a_cell_over_the_wait_here_runs_again_with_the_books_timeout(tiny_book: Path) -> None:
+    """The runs here wait for a cell at most nb_execution_cell_timeout_here seconds (set to
+    1 s here, 60 s in the book): the cell that takes longer fails here, and myst-nb runs its
+    chapter again with the book's execution_timeout, so the build still passes. (The tiny
+    chapter's first cell may take over 1 s too; then it is run again in the same way.)"""
+    add_second_chapter(tiny_book, "\n```{code-cell} ipython3\nimport time\ntime.sleep(3)\n```\n")
+    config = tiny_book / "_config.yml"
+    text, count = re.subn(r"^  config:\n", "  config:\n    nb_execution_cell_timeout_here: 1\n",
+                          config.read_text(), flags=re.M)
+    assert count == 1, "_config.yml has no sphinx config: section"
+    config.write_text(text)
+    built = make("book", tiny_book)
+    text = output(built)
+    assert built.returncode == 0, text[-3000:]
+    assert "book/scratch/second: failed here; the build executes it again to report why" in text
+    assert re.search(r"second\.md: Executing notebook using", text), text[-3000:]
