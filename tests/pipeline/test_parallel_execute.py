@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import sys
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import nbformat
@@ -60,13 +61,18 @@ def test_a_raising_chapter_fails_as_in_a_serial_build(tiny_book: Path) -> None:
     assert not re.search(r"tiny\.md:\d+: (WARNING|ERROR)", text), text[-3000:]
 
 
-def _timed_notebook(*seconds: float) -> nbformat.NotebookNode:
-    """A notebook whose code cells carry nbclient's timing metadata: cell i ran seconds[i]."""
+def _timed_notebook(*seconds: float, waits: tuple[float, ...] = ()) -> nbformat.NotebookNode:
+    """A notebook whose code cells carry nbclient's timing metadata: cell i ran seconds[i],
+    then waits[i] seconds passed before the next one started (0.01 s if not given)."""
     cells = [nbformat.v4.new_markdown_cell("# A chapter")]
+    clock = datetime(2026, 12, 1, 10, tzinfo=timezone.utc)
+    iso = "%Y-%m-%dT%H:%M:%S.%fZ"
     for index, took in enumerate(seconds):
         cell = nbformat.v4.new_code_cell(f"step_{index}()\nmore()")
-        cell.metadata["execution"] = {"iopub.execute_input": "2026-12-01T10:00:00.000000Z",
-                                      "shell.execute_reply": f"2026-12-01T10:00:{took:09.6f}Z"}
+        end = clock + timedelta(seconds=took)
+        cell.metadata["execution"] = {"iopub.execute_input": clock.strftime(iso),
+                                      "shell.execute_reply": end.strftime(iso)}
+        clock = end + timedelta(seconds=waits[index] if index < len(waits) else 0.01)
         cells.append(cell)
     return nbformat.v4.new_notebook(cells=cells)
 
@@ -77,13 +83,14 @@ def test_a_slow_chapter_names_its_slowest_cell(monkeypatch, total: float, logged
     timing metadata never reaches the cache."""
     messages: list[str] = []
     monkeypatch.setattr(parallel_execute.LOGGER, "info", messages.append)
-    notebook = _timed_notebook(1.5, 12.4, 0.5)
+    notebook = _timed_notebook(1.5, 12.4, 0.5, waits=(0.02, 300.0))
     job = parallel_execute._Job("book/ch", Path("book/ch.md"), notebook, None, None)
     parallel_execute._report_slow_cell(job, total)
     assert all("execution" not in cell.metadata for cell in notebook.cells)
     if logged:
         assert messages == ["book/ch: slow run (315 s), 14 s of it in its cells; "
-                            "the slowest, #2, took 12.4 s: 'step_1()'"]
+                            "the slowest, #2, took 12.4 s: 'step_1()'; "
+                            "the longest wait between cells, 300.0 s, came after #2"]
     else:
         assert messages == []
 
