@@ -212,7 +212,8 @@ def train_test_split(key: jax.Array, data: Dataset,
 @functools.partial(jax.jit, static_argnames="n_test")
 def _shuffled_split(key: jax.Array, x: jax.Array, y: jax.Array,
                     n_test: int) -> tuple[jax.Array, jax.Array, jax.Array, jax.Array]:
-    """(x_train, y_train, x_test, y_test): the first ``n_test`` rows of a permutation test.
+    """(x_train, y_train, x_test, y_test): the rows in the order of a permutation drawn
+    with ``key``, the first ``n_test`` of them for testing.
 
     One compiled program per shape: run op by op, the permutation and the four gathers
     compile about fifteen small programs in a fresh kernel.
