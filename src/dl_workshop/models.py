@@ -9,7 +9,6 @@ example, so every ``apply`` also works per example under ``jax.vmap``.
 from __future__ import annotations
 
 import functools
-
 from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple
 
