@@ -82,15 +82,12 @@ def test_breast_cancer_matches_sklearn_conventions():
     assert int(ds.y.sum()) == 357  # 357 benign (label 1), 212 malignant (label 0)
     names = data.breast_cancer_feature_names()
     assert len(names) == 30 and names[0] == "mean radius"
-
-
-def test_breast_cancer_matches_sklearn():
+    # Read from scikit-learn's file, the arrays and names equal its own loader's.
     from sklearn.datasets import load_breast_cancer as sk_breast_cancer
     ref = sk_breast_cancer()
-    ds = data.load_breast_cancer()
     np.testing.assert_array_equal(np.asarray(ds.x), ref.data.astype(np.float32))
     np.testing.assert_array_equal(np.asarray(ds.y), ref.target.astype(np.float32))
-    assert data.breast_cancer_feature_names() == tuple(ref.feature_names)
+    assert names == tuple(ref.feature_names)
 
 
 # ---- train_test_split ---------------------------------------------------------------
@@ -284,6 +281,8 @@ def test_loaders_fall_back_to_scikit_learn_when_its_files_move(monkeypatch):
     try:
         from sklearn.datasets import load_digits as sk_digits
         np.testing.assert_array_equal(np.asarray(data.load_digits().x), sk_digits().data.astype(np.float32))
-        assert data.load_breast_cancer().x.shape == (569, 30)
+        from sklearn.datasets import load_breast_cancer as sk_breast_cancer
+        np.testing.assert_array_equal(np.asarray(data.load_breast_cancer().x),
+                                      sk_breast_cancer().data.astype(np.float32))
     finally:
         data._bundled.cache_clear()
