@@ -311,6 +311,8 @@ def measure_readable(page: Page, width: int | None = None) -> Readable:
 
     The page is laid out again at the new width by its own CSS, as when a reader turns a
     phone; nothing on these pages is laid out by script at load (MathJax 3 breaks no lines).
+    The theme slides its sidebar in or out for a quarter of a second after a resize, so
+    each width is measured, and the page handed back, once the transitions have ended.
     """
     if width is None:
         return Readable(figures=page.evaluate(FIGURE_TEXT_JS), outputs=page.evaluate(OUTPUT_TEXT_JS),
@@ -318,11 +320,11 @@ def measure_readable(page: Page, width: int | None = None) -> Readable:
     before = page.viewport_size
     page.set_viewport_size({"width": width, "height": before["height"]})
     try:
-        page.evaluate(NEXT_FRAMES_JS)
+        page.evaluate(TRANSITIONS_DONE_JS)
         return measure_readable(page)
     finally:
         page.set_viewport_size(before)
-        page.evaluate(NEXT_FRAMES_JS)
+        page.evaluate(TRANSITIONS_DONE_JS)
 
 
 def switch_to_dark(page: Page) -> None:

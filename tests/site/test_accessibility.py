@@ -13,7 +13,18 @@ import pytest
 
 from tests.browser import open_page
 from .conftest import all_pages, toc_pages
-from .inspect_page import CODE, CODE_SAMPLE, CODE_UNSAMPLED, MARK_CODE_LOOKS_JS, contrast_violations
+from .inspect_page import (CODE, CODE_SAMPLE, CODE_UNSAMPLED, MARK_CODE_LOOKS_JS, NEXT_FRAMES_JS,
+                           blocking_violations, contrast_violations)
+
+#: The boxes in the content that scroll sideways (overflow auto or scroll, and wider content
+#: than box), and how many of them are tab stops.
+SCROLL_BOXES_JS = """() => {
+  const boxes = Array.from(document.querySelectorAll("#main-content *")).filter((box) => {
+    const overflow = getComputedStyle(box).overflowX;
+    return (overflow === "auto" || overflow === "scroll") && box.scrollWidth > box.clientWidth;
+  });
+  return [boxes.length, boxes.filter((box) => box.tabIndex >= 0).length];
+}"""
 
 
 @pytest.mark.parametrize("page", all_pages())
@@ -34,3 +45,24 @@ def test_the_contrast_check_sees_a_faint_code_token(browser, site_url: str, page
         faint = contrast_violations(tab)
         assert tab.locator(f".highlight .nb[{CODE_SAMPLE}]").count() >= 1
     assert [v["rule"] for v in faint] == ["color-contrast"], faint
+
+
+#: One chapter of each part: code, outputs, figures, equations and tables between them.
+ONE_PER_PART = [next(p for p in toc_pages() if f"/part{n}/" in p) for n in (1, 2, 3)]
+
+
+@pytest.mark.parametrize("page", ONE_PER_PART)
+def test_a_box_that_starts_to_scroll_becomes_a_tab_stop(browser, site_url: str, page: str) -> None:
+    """The column narrows with no window resize (as when a sidebar comes back, or when a
+    resize's sidebar transition ends after the theme measured): every box that now scrolls
+    sideways (code, an output, a figure, an activity) can be reached by keyboard
+    (book/_ext/readable/static/readable.js)."""
+    with open_page(browser, site_url + page) as (tab, _log):
+        scrolling_before, _ = tab.evaluate(SCROLL_BOXES_JS)
+        tab.add_style_tag(content=".bd-article-container { max-width: 22rem !important; }")
+        tab.evaluate(NEXT_FRAMES_JS)
+        scrolling, tab_stops = tab.evaluate(SCROLL_BOXES_JS)
+        violations = blocking_violations(tab, ["scrollable-region-focusable"])
+    assert scrolling > scrolling_before, "the narrower column made no more boxes scroll"
+    assert tab_stops == scrolling, f"{scrolling - tab_stops} of {scrolling} scrolling boxes are not tab stops"
+    assert not violations, json.dumps(violations, indent=2)

@@ -9,6 +9,8 @@
   sideways in its own container (``static/readable.css``) instead of shrinking.
 * **Wide equations, tables and outputs scroll** inside their own box instead of
   widening the page, and error messages wrap so the whole message is visible.
+* **Every box that scrolls is a tab stop** while it overflows, whatever changed its size
+  (``static/readable.js``), so a keyboard reader can scroll it.
 """
 
 from __future__ import annotations
@@ -71,8 +73,13 @@ def _protect_figure_text(app: Sphinx, pagename: str, templatename: str, context:
     context["body"] = _IMG.sub(add_min_width, body)
 
 
+def _add_static_files(app: Sphinx) -> None:
+    app.add_css_file("readable.css")
+    app.add_js_file("readable.js", loading_method="defer")
+
+
 def setup(app: Sphinx) -> dict:
     app.connect("config-inited", _configure)
-    app.connect("builder-inited", lambda app: app.add_css_file("readable.css"))
+    app.connect("builder-inited", _add_static_files)
     app.connect("html-page-context", _protect_figure_text)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
