@@ -13,8 +13,8 @@ import pytest
 
 from tests.browser import open_page
 from .conftest import all_pages, toc_pages
-from .inspect_page import (CODE, CODE_SAMPLE, CODE_UNSAMPLED, MARK_CODE_LOOKS_JS, NEXT_FRAMES_JS,
-                           blocking_violations, contrast_violations)
+from .inspect_page import (ACTIVITY, CODE, CODE_SAMPLE, CODE_UNSAMPLED, MARK_CODE_LOOKS_JS,
+                           NEXT_FRAMES_JS, blocking_violations, contrast_violations)
 
 #: The boxes in the content that scroll sideways (overflow auto or scroll, and wider content
 #: than box), and how many of them are tab stops.
@@ -58,6 +58,9 @@ def test_a_box_that_starts_to_scroll_becomes_a_tab_stop(browser, site_url: str, 
     sideways (code, an output, a figure, an activity) can be reached by keyboard
     (book/_ext/readable/static/readable.js)."""
     with open_page(browser, site_url + page) as (tab, _log):
+        if tab.locator(ACTIVITY).count():  # drawn after load: let it settle first
+            tab.locator(f"{ACTIVITY}.vega-activity-ready").first.wait_for(timeout=60_000)
+            tab.evaluate(NEXT_FRAMES_JS)
         scrolling_before, _ = tab.evaluate(SCROLL_BOXES_JS)
         tab.add_style_tag(content=".bd-article-container { max-width: 22rem !important; }")
         tab.evaluate(NEXT_FRAMES_JS)

@@ -42,23 +42,26 @@
     const content = document.getElementById("main-content") || document.body;
     const sizes = new ResizeObserver((entries) => entries.forEach((e) => update(e.target)));
     const watched = new WeakSet();
-    const observeAll = () => {
+    const checkAll = () => {
       content.querySelectorAll(SCROLL_BOXES).forEach((box) => {
-        if (!watched.has(box)) {
+        if (watched.has(box)) {
+          update(box); // its content may have grown wider while the box kept its size
+        } else {
           watched.add(box);
           sizes.observe(box); // reports the box's size at once, then each change
         }
       });
     };
-    observeAll();
-    // Boxes added later (typeset math, a drawn activity) are watched from the next frame on.
+    checkAll();
+    // Boxes added later (typeset math, a drawn activity) are watched, and content that
+    // changed is measured again, from the next frame on.
     let pending = false;
     new MutationObserver(() => {
       if (!pending) {
         pending = true;
         requestAnimationFrame(() => {
           pending = false;
-          observeAll();
+          checkAll();
         });
       }
     }).observe(content, { subtree: true, childList: true });
