@@ -27,8 +27,13 @@
     ".vega-activity",
   ].join(", ");
 
-  const overflows = (box) =>
-    box.scrollWidth > box.clientWidth || box.scrollHeight > box.clientHeight;
+  // A box scrolls when its overflow is auto or scroll and its content is larger than it.
+  const overflows = (box) => {
+    const style = getComputedStyle(box);
+    const scrolls = (overflow) => overflow === "auto" || overflow === "scroll";
+    return (scrolls(style.overflowX) && box.scrollWidth > box.clientWidth)
+      || (scrolls(style.overflowY) && box.scrollHeight > box.clientHeight);
+  };
 
   const update = (box) => {
     if (overflows(box)) {
