@@ -49,7 +49,8 @@ def installed_kernel_config() -> Path:
 
 
 def _use_keyed_cache(app: Sphinx, config: Config) -> None:
-    base = Path(app.outdir).parent / ".jupyter_cache"
+    # ``execute.cache`` in _config.yml, if set, or myst-nb's default beside the output.
+    base = Path(config.nb_execution_cache_path or Path(app.outdir).parent / ".jupyter_cache")
     config.nb_execution_cache_path = str(base / source_fingerprint())
 
 

@@ -214,10 +214,10 @@ class NbgitpullerLink(_TeachingDirective):
 
     def run(self) -> list[nodes.Node]:
         self.env.note_dependency(str(ROOT / "_config.yml"))
-        options = self.config.html_theme_options
-        repository_url = options["repository_url"].rstrip("/")
-        branch = self.config.colab_notebooks_branch
-        hub = options.get("launch_buttons", {}).get("jupyterhub_url") or EXAMPLE_HUB
+        settings = link_settings(self.config)
+        _read_with(self.env)[self.env.docname] = settings
+        repository_url, branch, hub = settings
+        hub = hub or EXAMPLE_HUB
         template = nbgitpuller_url("{hub}", repository_url, branch, "{page}.ipynb")
         template = template.replace("%7B", "{").replace("%7D", "}")
         first = self.chapters()[0].docname
@@ -251,6 +251,37 @@ class RunTimePostTransform(SphinxPostTransform):
             node.replace_self(nodes.Text(text))
 
 
+def link_settings(config: Any) -> tuple[str, str, str]:
+    """``(repository URL, published branch, JupyterHub URL or "")``: what the link is made of."""
+    options = config.html_theme_options
+    return (options["repository_url"].rstrip("/"), config.colab_notebooks_branch,
+            options.get("launch_buttons", {}).get("jupyterhub_url") or "")
+
+
+def _read_with(env: Any) -> dict[str, tuple[str, str, str]]:
+    """The link settings each page with an nbgitpuller link was read with, by docname."""
+    if not hasattr(env, "teaching_link_settings"):
+        env.teaching_link_settings = {}
+    return env.teaching_link_settings
+
+
+def _pages_with_old_links(app: Sphinx, env: Any, added: set[str], changed: set[str],
+                          removed: set[str]) -> list[str]:
+    """Read again the pages whose link was made with other settings. Sphinx itself only
+    writes pages again when ``html_theme_options`` changes, and the _config.yml dependency
+    above does not fire for a build given another file (``jupyter-book build --config``)."""
+    now = link_settings(app.config)
+    return [name for name, settings in _read_with(env).items() if settings != now and name not in removed]
+
+
+def _purge(app: Sphinx, env: Any, docname: str) -> None:
+    _read_with(env).pop(docname, None)
+
+
+def _merge(app: Sphinx, env: Any, docnames: set[str], other: Any) -> None:
+    _read_with(env).update({name: _read_with(other)[name] for name in docnames if name in _read_with(other)})
+
+
 def _pages_with_tables(app: Sphinx, env: Any) -> list[str] | None:
     """When a chapter re-executed, write the pages with the chapters table again."""
     if not NbMetadataCollector.new_exec_data(env):
@@ -266,4 +297,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_directive("nbgitpuller-link", NbgitpullerLink)
     app.add_post_transform(RunTimePostTransform)
     app.connect("env-updated", _pages_with_tables)
+    app.connect("env-get-outdated", _pages_with_old_links)
+    app.connect("env-purge-doc", _purge)
+    app.connect("env-merge-info", _merge)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,9 +1,10 @@
 """A course's JupyterHub: the nbgitpuller button, the teaching page, and a real pull.
 
 - With ``launch_buttons.jupyterhub_url`` empty (the default), no page has a JupyterHub
-  button; with it set, in a scratch copy of the book built from the execution cache,
-  every notebook page has one, whose nbgitpuller link pulls the published branch and
-  opens the page's notebook in that tree.
+  button; with it set (a second build of this checkout, which writes the main build's
+  pages again), every notebook page has one, whose nbgitpuller link pulls the published
+  branch and opens the page's notebook in that tree, and the teaching page's example
+  link is on that hub.
 - The "Teach with this book" page lists every chapter of the numbered parts of
   ``_toc.yml`` with its run time and its exercises.
 - End to end: a Jupyter server from the project's venv, with nbgitpuller, on 127.0.0.1
@@ -21,7 +22,7 @@ tests/launch/test_jupyterlab.py proves for every chapter.
 
 from __future__ import annotations
 
-import os
+import html
 import re
 import shutil
 import subprocess
@@ -43,7 +44,6 @@ import teaching  # noqa: E402  (book/_ext/teaching.py: the link and the chapters
 
 HUB = "https://hub.example.org"
 TEACHING_PAGE = "book/appendix/teaching"
-SKIP = shutil.ignore_patterns(".git", ".venv", ".venv-*", "_build", "__pycache__", ".pytest_cache", "node_modules")
 PULL_TIMEOUT_MS = 120_000
 EDIT = "# my own note, which the next pull must keep\n"
 
@@ -73,19 +73,33 @@ def test_no_jupyterhub_button_by_default(built_html: Path, launch_config: colab_
 
 @pytest.fixture(scope="module")
 def hub_site(tmp_path_factory: pytest.TempPathFactory, built_html: Path) -> Path:
-    """The site built from a scratch copy with ``jupyterhub_url`` set, reusing the execution cache."""
-    copy = tmp_path_factory.mktemp("hub-book") / "book"
-    shutil.copytree(ROOT, copy, ignore=SKIP)
-    shutil.copytree(ROOT / "_build" / ".jupyter_cache", copy / "_build" / ".jupyter_cache")
-    config = copy / "_config.yml"
-    text, count = re.subn(r'^(\s*jupyterhub_url:) ""', rf"\1 {HUB}", config.read_text(encoding="utf-8"), flags=re.M)
+    """The site built with ``jupyterhub_url`` set, from this checkout into a folder of its own.
+
+    The config is the book's with that one line changed, in a file of its own
+    (``jupyter-book build --config``); the build starts from the main build's Sphinx
+    environment, executed notebooks and execution cache, so it only writes the pages again
+    (and reads again what depends on the hub: book/_ext/teaching.py). The source folder
+    must be the same for Sphinx to take that environment, hence no scratch copy.
+    """
+    out = tmp_path_factory.mktemp("hub-book")
+    text, count = re.subn(r'^(\s*jupyterhub_url:) ""', rf"\1 {HUB}", (ROOT / "_config.yml").read_text(encoding="utf-8"),
+                          flags=re.M)
     assert count == 1, "_config.yml has no 'jupyterhub_url: \"\"' line to set"
+    # jupyter-book resolves local_extensions against the config file's folder, and the
+    # execution cache is the main build's (book/_ext/cache_key.py honours execute.cache).
+    text = re.sub(r"^(\s+\w+: )(book/_ext)$", rf"\1{ROOT}/\2", text, flags=re.M)
+    text, count = re.subn(r"^(execute:\n)", rf"\1  cache: {ROOT / '_build' / '.jupyter_cache'}\n", text, flags=re.M)
+    assert count == 1, "_config.yml has no execute: section"
+    config = out / "_config.yml"
     config.write_text(text, encoding="utf-8")
-    env = {key: value for key, value in os.environ.items() if key not in {"PYTHONPATH", "MAKEFLAGS", "MAKELEVEL"}}
-    build = subprocess.run(["make", "--no-print-directory", "book", f"VENV={sys.prefix}"],
-                           cwd=copy, capture_output=True, text=True, timeout=1200, env=env)
-    assert build.returncode == 0, f"the scratch build with jupyterhub_url failed:\n{build.stdout[-4000:]}"
-    return copy / "_build" / "html"
+    for reused in (".doctrees", "jupyter_execute"):
+        shutil.copytree(ROOT / "_build" / reused, out / "_build" / reused)
+    build = subprocess.run(
+        [str(Path(sys.executable).parent / "jupyter-book"), "build", str(ROOT), "--config", str(config),
+         "--path-output", str(out), "--builder", "html", "-W", "-n", "--keep-going"],
+        capture_output=True, text=True, timeout=1200)
+    assert build.returncode == 0, f"the build with jupyterhub_url failed:\n{build.stdout[-4000:]}"
+    return out / "_build" / "html"
 
 
 def test_every_notebook_page_has_a_well_formed_jupyterhub_link(
@@ -106,6 +120,12 @@ def test_every_notebook_page_has_a_well_formed_jupyterhub_link(
         assert (colab_tree / f"{docname}.ipynb").is_file(), f"{url} opens a notebook the branch does not hold"
         assert url == teaching.nbgitpuller_url(HUB, launch_config.repository_url, launch_config.colab_branch,
                                                f"{docname}.ipynb"), "the teaching page's links differ from the button"
+    # The teaching page's example is on the configured hub too (read again for it: book/_ext/teaching.py).
+    first = teaching.chapters(ROOT)[0].docname
+    example = teaching.nbgitpuller_url(HUB, launch_config.repository_url, launch_config.colab_branch,
+                                       f"{first}.ipynb")
+    assert html.escape(example) in (hub_site / f"{TEACHING_PAGE}.html").read_text(encoding="utf-8"), \
+        "the teaching page's example link is not on the configured hub"
 
 
 # --- the teaching page -----------------------------------------------------------------

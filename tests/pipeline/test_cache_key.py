@@ -87,3 +87,20 @@ def test_the_kernel_config_obeys_its_switch(monkeypatch, switch: str | None, rea
     if read:
         assert config.InlineBackend.print_figure_kwargs["dpi"] == 300
         assert config.InlineBackend.figure_formats == {"svg", "png"}
+
+
+def test_the_cache_folder_is_execute_cache_when_set_else_beside_the_output(tmp_path: Path) -> None:
+    """``execute.cache`` (myst-nb's ``nb_execution_cache_path``) is honoured; by default the
+    cache sits in the build folder, as myst-nb puts it. Either way it is keyed."""
+    from types import SimpleNamespace
+
+    import cache_key
+
+    app = SimpleNamespace(outdir=str(tmp_path / "_build" / "html"))
+    default = SimpleNamespace(nb_execution_cache_path="")
+    cache_key._use_keyed_cache(app, default)
+    chosen = SimpleNamespace(nb_execution_cache_path=str(tmp_path / "elsewhere"))
+    cache_key._use_keyed_cache(app, chosen)
+    key = source_fingerprint()
+    assert Path(default.nb_execution_cache_path) == tmp_path / "_build" / ".jupyter_cache" / key
+    assert Path(chosen.nb_execution_cache_path) == tmp_path / "elsewhere" / key
