@@ -10,6 +10,7 @@ half a second a page.)
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -30,6 +31,8 @@ CHROMIUM_ARGS = [
     # Every host name but this machine's fails to resolve: nothing is fetched from elsewhere.
     "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1",
 ]
+NEXT_FRAMES_JS = """() => new Promise((resolve) =>
+  requestAnimationFrame(() => requestAnimationFrame(resolve)))"""
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
 #: Resolves once MathJax (if the page loads it) has typeset everything and the fonts
 #: are in, or after 30 s (the math test then reports what is left untypeset).
@@ -80,18 +83,24 @@ def open_page(
     """Load ``url`` in a fresh browser context with the network cut off.
 
     The context has an empty cache, so the responses logged are everything the
-    page transfers. Waits until the network is idle and MathJax has finished.
+    page transfers. Waits until the page has loaded, MathJax has finished, the fonts are
+    in, and no request is left unanswered. (Playwright's "networkidle" would wait for
+    the same and then half a second more, on each of the suites' hundred-odd visits.)
     A request to another host fails in the browser (CHROMIUM_ARGS) and is logged as
     blocked; one that got an answer all the same (an address, not a name) is too.
     """
     context = browser.new_context(color_scheme=color_scheme, viewport={"width": 1280, "height": 900})
     log = PageLog()
 
+    pending: set[Request] = set()
+
     def on_request(request: Request) -> None:
+        pending.add(request)
         if not is_local(request.url):
             log.blocked_requests.append(request.url)
 
     def on_failed(request: Request) -> None:
+        pending.discard(request)
         if is_local(request.url):
             log.failed_requests.append(f"{request.url} ({request.failure})")
 
@@ -108,13 +117,27 @@ def open_page(
         page = context.new_page()
         page.on("request", on_request)
         page.on("requestfailed", on_failed)
+        page.on("requestfinished", lambda request: pending.discard(request))
         page.on("response", on_response)
         page.on("console", on_console)
         page.on("pageerror", lambda error: log.console_errors.append(f"uncaught: {error}"))
         page.goto(url, wait_until="load")
         if settle:
-            page.wait_for_load_state("networkidle")
             page.evaluate(SETTLE_JS)
+            wait_for_answers(page, pending)
         yield page, log
     finally:
         context.close()
+
+
+def wait_for_answers(page: Page, pending: set[Request], timeout_s: float = 30.0) -> None:
+    """Wait until every request the page made has been answered or has failed, twice in a
+    row a few frames apart (an answer can start another request: a style sheet its font)."""
+    deadline = time.monotonic() + timeout_s
+    quiet = 0
+    while quiet < 2:
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"{len(pending)} requests unanswered after {timeout_s:.0f} s: "
+                               + ", ".join(sorted(r.url for r in pending))[:500])
+        page.evaluate(NEXT_FRAMES_JS)  # Playwright delivers the request events meanwhile
+        quiet = quiet + 1 if not pending else 0

@@ -18,7 +18,7 @@ import pytest
 from playwright.sync_api import Browser, Page
 
 from ._project import HTML, ROOT, colab_notebooks
-from .jupyterlab import JupyterLab, reset_server
+from .jupyterlab import JupyterLab, LabTab, reset_server
 
 
 @pytest.fixture(scope="session")
@@ -60,6 +60,34 @@ def page(browser: Browser) -> Iterator[Page]:
         yield context.new_page()
     finally:
         context.close()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Iterator[pytest.TestReport]:
+    """Keep each phase's report on the test, for fixtures that clean up differently after a failure."""
+    report = yield
+    setattr(item, f"report_{report.when}", report)
+    return report
+
+
+@pytest.fixture(scope="session")
+def lab_tabs(browser: Browser) -> Iterator[LabTab]:
+    """The JupyterLab tab of this process, kept between chapters (see ``LabTab``)."""
+    tab = LabTab(browser)
+    try:
+        yield tab
+    finally:
+        tab.discard()
+
+
+@pytest.fixture
+def lab_tab(request: pytest.FixtureRequest, lab: JupyterLab, lab_tabs: LabTab) -> Iterator[LabTab]:
+    """That tab for one test: closed after a failure, so that nothing a failed chapter left
+    (a dialog, a half-run notebook) reaches the next one."""
+    yield lab_tabs
+    if any(getattr(request.node, f"report_{when}", None) is None or getattr(request.node, f"report_{when}").failed
+           for when in ("setup", "call")):
+        lab_tabs.discard()
 
 
 @pytest.fixture(scope="session")

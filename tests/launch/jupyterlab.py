@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any, Callable
 from urllib.parse import urlsplit
 
-from playwright.sync_api import Page, Route
+from playwright.sync_api import Browser, BrowserContext, Page, Route
 
 VENV_BIN = Path(sys.executable).parent
 RAISES = "raises-exception"
@@ -262,6 +262,56 @@ def open_as_notebook(page: Page, server: JupyterLab, urlpath: str) -> None:
         "(.jupyter/labconfig/default_setting_overrides.json) in place?"
         if opened == "editor" else f"{path} opened as {opened}, not as a notebook"
     )
+
+
+# JupyterLab's tree resolver hands a launch URL's path to this command, once started.
+_OPEN_PATH = """async (path) => {
+  const current = window.jupyterapp.shell.currentWidget;
+  if (current) current.dispose();  // the previous chapter's notebook (its kernel is shut down apart)
+  await window.jupyterapp.commands.execute('filebrowser:open-path', {path, dontShowBrowser: true});
+}"""
+
+
+class LabTab:
+    """One browser tab with JupyterLab in it, kept from chapter to chapter.
+
+    The first chapter opens from its launch URL, as after a reader's click. On start-up,
+    JupyterLab's tree resolver takes the file's path from that URL and runs
+    ``filebrowser:open-path`` on it. Each later chapter is opened in the same tab by that same
+    command, which spares JupyterLab's start-up (4 to 5 s a chapter, on 2 cores); JupyterLab
+    then shows the chapter's launch URL in the address bar, and :meth:`open` checks that it
+    does. After a failure the tab is closed (:meth:`discard`), so the next chapter starts
+    afresh from its URL.
+    """
+
+    def __init__(self, browser: Browser) -> None:
+        self.browser = browser
+        self.context: BrowserContext | None = None
+        self.page: Page | None = None
+        self.server: JupyterLab | None = None
+
+    def open(self, server: JupyterLab, urlpath: str) -> Page:
+        """Show ``urlpath`` (``lab/tree/...``) as a notebook, as its launch URL does; return the tab."""
+        if self.page is None or self.server is not server:
+            self.discard()
+            self.context = self.browser.new_context(viewport={"width": 1400, "height": 900})
+            self.page = self.context.new_page()
+            self.server = server
+            open_as_notebook(self.page, server, urlpath)
+            return self.page
+        path = urlpath.removeprefix("lab/tree/")
+        self.page.evaluate(_OPEN_PATH, path)
+        opened = self.page.wait_for_function(_OPENED, arg=path, timeout=60_000).json_value()
+        assert opened == "notebook", f"{path} opened as {opened}, not as a notebook"
+        address = urlsplit(self.page.url).path
+        assert address == f"/{urlpath}", f"JupyterLab shows {address}, not the launch URL's /{urlpath}"
+        return self.page
+
+    def discard(self) -> None:
+        """Close the tab (the next :meth:`open` loads JupyterLab again)."""
+        if self.context is not None:
+            self.context.close()
+        self.context = self.page = self.server = None
 
 
 def wait_for_python_kernel(page: Page) -> None:

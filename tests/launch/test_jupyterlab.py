@@ -29,7 +29,7 @@ from playwright.sync_api import Page
 
 from ._project import NOTEBOOK_PAGES, ROOT
 from .jupyterlab import (
-    JupyterLab, check_run, make_lab, open_as_notebook, run_all_cells, wait_for_python_kernel,
+    JupyterLab, LabTab, check_run, make_lab, open_as_notebook, run_all_cells, wait_for_python_kernel,
 )
 from .reader_checks import (
     check_exercise_layout, check_glued_values, check_no_myst, check_numbers, rendered_cells, site_page,
@@ -49,10 +49,10 @@ def launch_urlpath(built_html: Path, docname: str) -> str:
 
 @pytest.mark.parametrize("docname", NOTEBOOK_PAGES)
 def test_reader_notebook_reads_like_the_site_and_runs(
-    docname: str, built_html: Path, lab: JupyterLab, page: Page
+    docname: str, built_html: Path, lab: JupyterLab, lab_tab: LabTab
 ) -> None:
     """Opened from its Binder link: prose, numbers and exercises as on the site; Run All to the end."""
-    open_as_notebook(page, lab, launch_urlpath(built_html, docname))
+    page = lab_tab.open(lab, launch_urlpath(built_html, docname))
     wait_for_python_kernel(page)
     cells = rendered_cells(page)
     site = site_page(built_html / f"{docname}.html")

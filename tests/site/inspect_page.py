@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Error, Page, Response
 
-from tests.browser import open_page
+from tests.browser import NEXT_FRAMES_JS, open_page
 from tests.contrast import figure_contrast
 
 #: Axe impacts that fail the accessibility test.
@@ -175,9 +175,6 @@ MARK_CODE_LOOKS_JS = """([code, mark, skip]) => {
   }
   return looks.size;
 }"""
-
-NEXT_FRAMES_JS = """() => new Promise((resolve) =>
-  requestAnimationFrame(() => requestAnimationFrame(resolve)))"""
 
 COLOURS_JS = """() => [getComputedStyle(document.body).backgroundColor,
                       getComputedStyle(document.querySelector(".bd-article")).color]"""
