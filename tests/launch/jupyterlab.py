@@ -267,7 +267,7 @@ def open_as_notebook(page: Page, server: JupyterLab, urlpath: str) -> None:
 # JupyterLab's tree resolver hands a launch URL's path to this command, once started.
 _OPEN_PATH = """async (path) => {
   const current = window.jupyterapp.shell.currentWidget;
-  if (current) current.dispose();  // the previous chapter's notebook (its kernel is shut down apart)
+  if (current) current.dispose();  // the previous chapter's notebook (the server reset after each test shuts its kernel down)
   await window.jupyterapp.commands.execute('filebrowser:open-path', {path, dontShowBrowser: true});
 }"""
 
