@@ -48,19 +48,16 @@ export PYTHONPATH := $(CURDIR)/src
 # Keep JAX on the CPU and quiet about it.
 export JAX_PLATFORMS := cpu
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
-JAX_CACHE := jax-cache-locked
 # JAX's persistent compilation cache, shared by every kernel this Makefile starts (the
 # build's, nbval's): a function compiled by the build is loaded, not recompiled, by nbval
 # (chapter 5: 128 s without, 80 s with a warm cache, on a loaded machine). `make clean`
 # empties it; `make book-clean` keeps it.
-export JAX_COMPILATION_CACHE_DIR := $(CURDIR)/_build/$(JAX_CACHE)
+export JAX_COMPILATION_CACHE_DIR := $(CURDIR)/_build/jax_cache
 export JAX_PERSISTENT_CACHE_MIN_COMPILE_TIME_SECS := 0
 export JAX_PERSISTENT_CACHE_MIN_ENTRY_SIZE_BYTES := 0
 # A size limit (2 GiB; a whole `make test` writes about 20 MB) makes JAX lock the cache
 # (filelock) while it reads or writes an entry. Without it, a kernel could read an entry
 # that another process was still writing: a torn entry, a warning, and a red test (seen).
-# In that mode JAX keeps an access time beside each entry and reads them all when it adds
-# one, so the folder is new: an older cache (_build/jax_cache) has entries without them.
 export JAX_COMPILATION_CACHE_MAX_SIZE := 2147483648
 # Install from PyPI and the lock only (ignore any machine-wide extra indexes).
 export PIP_FIND_LINKS :=
@@ -144,7 +141,7 @@ pdf-check: $(STAMP)
 # exact computation, JAX version and flags, so reusing them cannot change an output, and
 # it spares a clean build (and `make test`) recompiling every jitted function.
 book-clean:
-	@test ! -d _build || find _build -mindepth 1 -maxdepth 1 ! -name $(JAX_CACHE) -exec rm -rf {} +
+	@test ! -d _build || find _build -mindepth 1 -maxdepth 1 ! -name jax_cache -exec rm -rf {} +
 
 # Launching the chapters (issues 5 and 10). `make book` writes every chapter's reader
 # and student notebooks into the site (_build/html/notebooks, book/_ext/reader).
