@@ -55,10 +55,6 @@ export PYDEVD_DISABLE_FILE_VALIDATION := 1
 export JAX_COMPILATION_CACHE_DIR := $(CURDIR)/_build/jax_cache
 export JAX_PERSISTENT_CACHE_MIN_COMPILE_TIME_SECS := 0
 export JAX_PERSISTENT_CACHE_MIN_ENTRY_SIZE_BYTES := 0
-# A size limit (2 GiB; a whole `make test` writes about 20 MB) makes JAX lock the cache
-# (filelock) while it reads or writes an entry. Without it, a kernel could read an entry
-# that another process was still writing: a torn entry, a warning, and a red test (seen).
-export JAX_COMPILATION_CACHE_MAX_SIZE := 2147483648
 # Install from PyPI and the lock only (ignore any machine-wide extra indexes).
 export PIP_FIND_LINKS :=
 export PIP_EXTRA_INDEX_URL :=
