@@ -44,10 +44,17 @@ def book_kernel_settings(c) -> None:
     # end of its cell. pyplot's own end-of-cell hook would first draw every open figure
     # once more, on screen, which nothing shows (about a fifth of a figure's time). The
     # backend is chosen now, so that the hook is installed now, and removed.
+    # The build's kernels (two at a time) and nbval's share JAX's compilation cache, where
+    # JAX writes an entry in place: a kernel can read one that another is still writing.
+    # JAX then warns and compiles the function itself, with the same result, so the warning
+    # would only put noise into a chapter's output (and fail nbval's comparison).
     c.InteractiveShellApp.exec_lines = [
         "import matplotlib.pyplot as _pyplot; "
         "_pyplot.switch_backend('module://matplotlib_inline.backend_inline'); "
-        "_pyplot.uninstall_repl_displayhook(); del _pyplot"
+        "_pyplot.uninstall_repl_displayhook(); del _pyplot",
+        "import warnings as _warnings; "
+        "_warnings.filterwarnings('ignore', 'Error reading persistent compilation cache entry', UserWarning); "
+        "del _warnings",
     ]
 
 
