@@ -10,7 +10,8 @@ renditions, so the book can export every numbered figure without re-running it:
   exported as ``figures/<name>.svg``;
 - ``image/png`` at 300 dpi: exported as ``figures/<name>.png`` for print.
 
-Errors are shown in IPython's "Minimal" mode: the exception's type and message.
+Errors are shown in IPython's "Minimal" mode: the exception's type and message. JAX's
+warning about a half-written entry of the shared compilation cache is not shown (below).
 
 Both renditions are byte-identical from run to run: no date in the SVG metadata and a fixed
 salt for the SVG element ids (the house style sets one too; this one also covers
@@ -44,14 +45,14 @@ def book_kernel_settings(c) -> None:
     # end of its cell. pyplot's own end-of-cell hook would first draw every open figure
     # once more, on screen, which nothing shows (about a fifth of a figure's time). The
     # backend is chosen now, so that the hook is installed now, and removed.
-    # The build's kernels (two at a time) and nbval's share JAX's compilation cache, where
-    # JAX writes an entry in place: a kernel can read one that another is still writing.
-    # JAX then warns and compiles the function itself, with the same result, so the warning
-    # would only put noise into a chapter's output (and fail nbval's comparison).
     c.InteractiveShellApp.exec_lines = [
         "import matplotlib.pyplot as _pyplot; "
         "_pyplot.switch_backend('module://matplotlib_inline.backend_inline'); "
         "_pyplot.uninstall_repl_displayhook(); del _pyplot",
+        # The build's kernels (two at a time) and nbval's share JAX's compilation cache,
+        # where JAX writes an entry in place: a kernel can read one that another is still
+        # writing. JAX then warns and compiles the function itself, with the same result,
+        # so the warning would only put noise into a chapter's output (and fail nbval).
         "import warnings as _warnings; "
         "_warnings.filterwarnings('ignore', 'Error reading persistent compilation cache entry', UserWarning); "
         "del _warnings",
