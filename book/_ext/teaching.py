@@ -213,7 +213,6 @@ class NbgitpullerLink(_TeachingDirective):
     """The nbgitpuller URL template, and the link of the first chapter on an example hub."""
 
     def run(self) -> list[nodes.Node]:
-        self.env.note_dependency(str(ROOT / "_config.yml"))
         settings = link_settings(self.config)
         _read_with(self.env)[self.env.docname] = settings
         repository_url, branch, hub = settings
@@ -268,8 +267,8 @@ def _read_with(env: Any) -> dict[str, tuple[str, str, str]]:
 def _pages_with_old_links(app: Sphinx, env: Any, added: set[str], changed: set[str],
                           removed: set[str]) -> list[str]:
     """Read again the pages whose link was made with other settings. Sphinx itself only
-    writes pages again when ``html_theme_options`` changes, and the _config.yml dependency
-    above does not fire for a build given another file (``jupyter-book build --config``)."""
+    writes pages again when ``html_theme_options`` changes, whichever config file the
+    build was given (``jupyter-book build --config``)."""
     now = link_settings(app.config)
     return [name for name, settings in _read_with(env).items() if settings != now and name not in removed]
 

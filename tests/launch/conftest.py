@@ -85,8 +85,8 @@ def lab_tab(request: pytest.FixtureRequest, lab: JupyterLab, lab_tabs: LabTab) -
     """That tab for one test: closed after a failure, so that nothing a failed chapter left
     (a dialog, a half-run notebook) reaches the next one."""
     yield lab_tabs
-    if any(getattr(request.node, f"report_{when}", None) is None or getattr(request.node, f"report_{when}").failed
-           for when in ("setup", "call")):
+    reports = [getattr(request.node, f"report_{when}", None) for when in ("setup", "call")]
+    if any(report is None or report.failed for report in reports):
         lab_tabs.discard()
 
 

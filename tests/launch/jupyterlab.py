@@ -3,9 +3,11 @@
 Binder copies the repository into ``$HOME`` and starts JupyterLab there, so
 JupyterLab reads the repository's ``.jupyter/labconfig`` as the user's own
 config. :func:`copy_repository` and :class:`JupyterLab` do the same on
-127.0.0.1, with the project's venv. :func:`check_chapter` then does what a
-reader does after clicking "launch": open the launch URL's path in the browser,
-expect a notebook with a Python kernel, run all cells, and look at the results.
+127.0.0.1, with the project's venv. The helpers below then do what a reader does
+after clicking "launch": open the launch URL's path in the browser (:func:`open_as_notebook`,
+or :class:`LabTab` for one chapter after another), expect a notebook with a Python kernel
+(:func:`wait_for_python_kernel`), run all cells (:func:`run_all_cells`), and look at the
+results (:func:`check_run`).
 """
 
 from __future__ import annotations
@@ -255,7 +257,11 @@ def open_as_notebook(page: Page, server: JupyterLab, urlpath: str) -> None:
     """Open ``urlpath`` (``lab/tree/...``) and assert JupyterLab shows a notebook, not a text editor."""
     block_outside_requests(page)
     page.goto(server.url(urlpath))
-    path = urlpath.removeprefix("lab/tree/")
+    expect_notebook(page, urlpath.removeprefix("lab/tree/"))
+
+
+def expect_notebook(page: Page, path: str) -> None:
+    """Wait until JupyterLab shows ``path``; assert it shows it as a notebook, not as text."""
     opened = page.wait_for_function(_OPENED, arg=path, timeout=60_000).json_value()
     assert opened == "notebook", (
         f"{path} opened in a text editor, not as a notebook: is the Jupytext default viewer "
@@ -301,8 +307,7 @@ class LabTab:
             return self.page
         path = urlpath.removeprefix("lab/tree/")
         self.page.evaluate(_OPEN_PATH, path)
-        opened = self.page.wait_for_function(_OPENED, arg=path, timeout=60_000).json_value()
-        assert opened == "notebook", f"{path} opened as {opened}, not as a notebook"
+        expect_notebook(self.page, path)
         address = urlsplit(self.page.url).path
         assert address == f"/{urlpath}", f"JupyterLab shows {address}, not the launch URL's /{urlpath}"
         return self.page
@@ -361,15 +366,6 @@ def check_run(result: RunResult, home: Path) -> None:
     assert Path(result.dl_workshop_file).parent == expected, (
         f"the kernel imported dl_workshop from {result.dl_workshop_file!r}, not from {expected}"
     )
-
-
-def check_chapter(page: Page, server: JupyterLab, urlpath: str) -> RunResult:
-    """The whole launch check for one chapter, as a reader would experience it."""
-    open_as_notebook(page, server, urlpath)
-    wait_for_python_kernel(page)
-    result = run_all_cells(page)
-    check_run(result, server.home)
-    return result
 
 
 def api(server: JupyterLab, path: str, method: str = "GET") -> Any:

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Error, Page, Response
 
-from tests.browser import NEXT_FRAMES_JS, open_page
+from tests.browser import open_page
 from tests.contrast import figure_contrast
 
 #: Axe impacts that fail the accessibility test.

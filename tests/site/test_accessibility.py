@@ -11,10 +11,10 @@ import json
 
 import pytest
 
-from tests.browser import open_page
+from tests.browser import NEXT_FRAMES_JS, open_page
 from .conftest import all_pages, toc_pages
 from .inspect_page import (ACTIVITY, CODE, CODE_SAMPLE, CODE_UNSAMPLED, MARK_CODE_LOOKS_JS,
-                           NEXT_FRAMES_JS, blocking_violations, contrast_violations)
+                           blocking_violations, contrast_violations)
 
 #: The boxes in the content that scroll sideways (overflow auto or scroll, and wider content
 #: than box), and how many of them are tab stops.
