@@ -225,11 +225,11 @@ class NbgitpullerLink(_TeachingDirective):
         return [
             nodes.paragraph(text="The template ({hub}: your hub's address; {page}: the chapter's path, "
                                  "as in the table above; student/{page} for the student edition):"),
-            nodes.literal_block(template, template),
+            nodes.literal_block(template, template, classes=["wrap-to-copy"]),
             nodes.paragraph(text=f"The first chapter, reader edition, on {hub}:"),
-            nodes.literal_block(example, example),
+            nodes.literal_block(example, example, classes=["wrap-to-copy"]),
             nodes.paragraph(text="The same chapter, student edition:"),
-            nodes.literal_block(student, student),
+            nodes.literal_block(student, student, classes=["wrap-to-copy"]),
         ]
 
 

@@ -155,13 +155,14 @@ def mlp_backward(params: Params, x: jax.Array, labels: jax.Array,
     Example:
       >>> from dl_workshop import models
       >>> params = models.mlp_init(jax.random.key(0), [3, 4, 2])
-      >>> x, labels = jax.random.normal(jax.random.key(1), (5, 3)), jnp.array([0, 1, 1, 0, 1])
+      >>> x = jax.random.normal(jax.random.key(1), (5, 3))
+      >>> labels = jnp.array([0, 1, 1, 0, 1])
       >>> grads = mlp_backward(params, x, labels)
       >>> auto = jax.grad(mlp_loss)(params, x, labels)
       >>> [(g["w"].shape, g["b"].shape) for g in grads]
       [((3, 4), (4,)), ((4, 2), (2,))]
-      >>> max(float(jnp.max(jnp.abs(a - b)))
-      ...     for a, b in zip(jax.tree.leaves(grads), jax.tree.leaves(auto))) < 1e-6
+      >>> pairs = zip(jax.tree.leaves(grads), jax.tree.leaves(auto))
+      >>> max(float(jnp.max(jnp.abs(a - b))) for a, b in pairs) < 1e-6
       True
     """
     logits, cache = mlp_forward_cache(params, x, activation)
@@ -186,7 +187,8 @@ def mlp_loss(params: Params, x: jax.Array, labels: jax.Array,
     Example:
       >>> from dl_workshop import models
       >>> params = models.mlp_init(jax.random.key(0), [3, 4, 2])
-      >>> mlp_loss(params, jnp.zeros((5, 3)), jnp.zeros(5, jnp.int32))  # logits all 0
+      >>> # with all inputs 0, the logits are all 0: the loss is log(2)
+      >>> mlp_loss(params, jnp.zeros((5, 3)), jnp.zeros(5, jnp.int32))
       Array(0.6931472, dtype=float32)
     """
     logits, _ = mlp_forward_cache(params, x, activation)
@@ -208,7 +210,8 @@ def loss_with_hand_gradient(x: jax.Array, labels: jax.Array, activation: str = "
     Example:
       >>> from dl_workshop import models
       >>> params = models.mlp_init(jax.random.key(0), [3, 4, 2])
-      >>> f = loss_with_hand_gradient(jnp.ones((5, 3)), jnp.array([0, 1, 1, 0, 1]))
+      >>> labels = jnp.array([0, 1, 1, 0, 1])
+      >>> f = loss_with_hand_gradient(jnp.ones((5, 3)), labels)
       >>> jax.grad(f)(params)[0]["w"].shape
       (3, 4)
     """

@@ -88,7 +88,8 @@ def minibatches(key: jax.Array, x: jax.Array, y: jax.Array, *, batch_size: int,
 
     Example:
       >>> x, y = jnp.arange(20.0).reshape(10, 2), jnp.arange(10.0)
-      >>> batches = list(minibatches(jax.random.key(0), x, y, batch_size=4, epochs=2))
+      >>> key = jax.random.key(0)
+      >>> batches = list(minibatches(key, x, y, batch_size=4, epochs=2))
       >>> len(batches), batches[0][0].shape, batches[0][1].shape
       (4, (4, 2), (4,))
     """

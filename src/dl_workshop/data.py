@@ -88,7 +88,8 @@ def make_logistic_data(key: jax.Array, n: int, w: Any, b: float) -> Dataset:
     stored as float32 0. / 1.
 
     Example:
-      >>> data = make_logistic_data(jax.random.key(0), n=200, w=[2.0, -1.0], b=0.5)
+      >>> key = jax.random.key(0)
+      >>> data = make_logistic_data(key, n=200, w=[2.0, -1.0], b=0.5)
       >>> data.x.shape, data.y.shape
       ((200, 2), (200,))
     """

@@ -82,8 +82,9 @@ def layer_gradient_norms(grads: Params) -> jax.Array:
     ``jax.grad(loss_of_params)(params)``: a list of ``{"w", "b"}`` dicts.
 
     Example:
-      >>> layer_gradient_norms([{"w": jnp.full((2, 2), 0.5), "b": jnp.zeros(2)},
-      ...                       {"w": jnp.array([[3.0], [4.0]]), "b": jnp.zeros(1)}])
+      >>> first = {"w": jnp.full((2, 2), 0.5), "b": jnp.zeros(2)}
+      >>> second = {"w": jnp.array([[3.0], [4.0]]), "b": jnp.zeros(1)}
+      >>> layer_gradient_norms([first, second])
       Array([1., 5.], dtype=float32)
     """
     if not isinstance(grads, (list, tuple)) or not grads:

@@ -63,7 +63,8 @@ def load_mlp_params(layers: Sequence[nnx.Linear], params: Sequence[Params]) -> N
     Example:
       >>> from flax import nnx
       >>> from dl_workshop import models
-      >>> layers = [nnx.Linear(3, 4, rngs=nnx.Rngs(0)), nnx.Linear(4, 2, rngs=nnx.Rngs(1))]
+      >>> layers = [nnx.Linear(3, 4, rngs=nnx.Rngs(0)),
+      ...           nnx.Linear(4, 2, rngs=nnx.Rngs(1))]
       >>> params = models.mlp_init(jax.random.key(0), [3, 4, 2])
       >>> load_mlp_params(layers, params)
       >>> bool(jnp.all(layers[0].kernel[...] == params[0]["w"]))
@@ -111,12 +112,14 @@ def mlp_params_from(layers: Sequence[nnx.Linear]) -> list[Params]:
     Example:
       >>> from flax import nnx
       >>> from dl_workshop import models
-      >>> layers = [nnx.Linear(3, 4, rngs=nnx.Rngs(0)), nnx.Linear(4, 2, rngs=nnx.Rngs(1))]
+      >>> layers = [nnx.Linear(3, 4, rngs=nnx.Rngs(0)),
+      ...           nnx.Linear(4, 2, rngs=nnx.Rngs(1))]
       >>> params = mlp_params_from(layers)
       >>> [(p["w"].shape, p["b"].shape) for p in params]
       [((3, 4), (4,)), ((4, 2), (2,))]
       >>> x = jnp.ones((5, 3))
-      >>> bool(jnp.allclose(models.mlp_apply(params, x), layers[1](jax.nn.relu(layers[0](x)))))
+      >>> by_hand = layers[1](jax.nn.relu(layers[0](x)))
+      >>> bool(jnp.allclose(models.mlp_apply(params, x), by_hand))
       True
     """
     return [{"w": jnp.array(layer.kernel[...]), "b": jnp.array(layer.bias[...])}

@@ -91,7 +91,8 @@ def linear_apply(params: Params, x: jax.Array) -> jax.Array:
     scalar for one example ``x`` of shape (d,).
 
     Example:
-      >>> linear_apply({"w": jnp.array([2.0]), "b": jnp.array(-1.0)}, jnp.array([[3.0]]))
+      >>> params = {"w": jnp.array([2.0]), "b": jnp.array(-1.0)}
+      >>> linear_apply(params, jnp.array([[3.0]]))
       Array([5.], dtype=float32)
     """
     w, b = _check_layer(params, "params", w_ndim=1)
@@ -163,8 +164,10 @@ def mlp_apply(params: list[Params], x: jax.Array,
 
     Example:
       >>> params = mlp_init(jax.random.key(0), [3, 4, 2])
-      >>> mlp_apply(params, jnp.ones((5, 3))).shape, mlp_apply(params, jnp.ones(3)).shape
-      ((5, 2), (2,))
+      >>> mlp_apply(params, jnp.ones((5, 3))).shape  # a batch of 5 examples
+      (5, 2)
+      >>> mlp_apply(params, jnp.ones(3)).shape  # one example
+      (2,)
     """
     x = _check_mlp(params, x)
     if x.ndim == 1:

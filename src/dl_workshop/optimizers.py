@@ -206,7 +206,8 @@ def adam(learning_rate: Hyperparameter, b1: Hyperparameter = 0.9,
     Example (the first step moves each coordinate by about ``learning_rate``):
       >>> opt = adam(0.1)
       >>> params = jnp.array([1.0, 1.0])
-      >>> opt.update(jnp.array([5.0, -0.01]), opt.init(params), params)[0].round(4)
+      >>> grads = jnp.array([5.0, -0.01])
+      >>> opt.update(grads, opt.init(params), params)[0].round(4)
       Array([0.9, 1.1], dtype=float32)
 
       One learning rate per model, for ``training.fit_many``:

@@ -9,8 +9,9 @@ Example:
   >>> import matplotlib.pyplot as plt
   >>> use_house_style()
   >>> fig, ax = plt.subplots()
-  >>> ax = plot_data(ax, [0.0, 1.0, 2.0], [1.0, 2.9, 5.2])       # x (n,), y (n,)
-  >>> ax = plot_line(ax, w=2.0, b=1.0, x_range=(0.0, 2.0), label="y = 2x + 1")
+  >>> ax = plot_data(ax, [0.0, 1.0, 2.0], [1.0, 2.9, 5.2])  # x (n,), y (n,)
+  >>> ax = plot_line(ax, w=2.0, b=1.0, x_range=(0.0, 2.0),
+  ...               label="y = 2x + 1")
   >>> savefig(fig, "figures/example")  # doctest: +SKIP
   ('figures/example.svg', 'figures/example.png')
 """
@@ -218,7 +219,8 @@ def plot_images(axes: Any, images: Any, titles: Sequence[str] | None = None,
 
     Example:
       >>> fig, axes = plt.subplots(1, 3)
-      >>> axes = plot_images(axes, np.eye(4)[None].repeat(2, axis=0), titles=["a", "b"])
+      >>> images = np.eye(4)[None].repeat(2, axis=0)  # two 4x4 images
+      >>> axes = plot_images(axes, images, titles=["a", "b"])
       >>> [ax.get_title() for ax in axes], axes[2].get_visible()
       (['a', 'b', ''], False)
     """

@@ -226,9 +226,10 @@ def fit(model_apply: Callable[[Params, jax.Array], jax.Array],
     Example:
       >>> from dl_workshop import data, losses, models, optimizers
       >>> ds = data.make_linear_data(jax.random.key(0), n=100, w=2.0, b=-1.0)
+      >>> params = models.linear_init(jax.random.key(1), 1)
       >>> result = fit(models.linear_apply, losses.mean_squared_error,
-      ...              optimizers.gradient_descent(0.05),
-      ...              models.linear_init(jax.random.key(1), 1), ds.x, ds.y, steps=500)
+      ...              optimizers.gradient_descent(0.05), params,
+      ...              ds.x, ds.y, steps=500)
       >>> result.losses.shape
       (500,)
     """
@@ -351,12 +352,15 @@ def fit_many(model_apply: Callable[[Params, jax.Array], jax.Array],
     Example:
       >>> from dl_workshop import data, losses, models, optimizers
       >>> ds = data.make_linear_data(jax.random.key(0), n=100, w=2.0, b=-1.0)
+      >>> rates = jnp.array([0.001, 0.01, 0.05])
+      >>> params = models.linear_init(jax.random.key(1), 1)
       >>> result = fit_many(models.linear_apply, losses.mean_squared_error,
-      ...                   optimizers.gradient_descent(jnp.array([0.001, 0.01, 0.05])),
-      ...                   models.linear_init(jax.random.key(1), 1), ds.x, ds.y, steps=200)
+      ...                   optimizers.gradient_descent(rates), params,
+      ...                   ds.x, ds.y, steps=200)
       >>> result.losses.shape, result.params["w"].shape
       ((3, 200), (3, 1))
-      >>> bool(result.losses[2, -1] < result.losses[0, -1])  # the largest rate went furthest
+      >>> # the largest rate went furthest
+      >>> bool(result.losses[2, -1] < result.losses[0, -1])
       True
     """
     optimizer = _stack_optimizers(optimizer)

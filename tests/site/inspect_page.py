@@ -148,6 +148,18 @@ OVERFLOW_JS = """() => {
           pageScrollsSideways: document.documentElement.scrollWidth > limit};
 }"""
 
+# The code blocks of the page's text (not cell outputs), and the longest line of each one
+# that scrolls sideways: the reader would lose the end of that line.
+WIDE_CODE_JS = """() => {
+  const blocks = Array.from(document.querySelectorAll(".bd-article div.highlight pre"))
+    .filter((pre) => !pre.closest(".cell_output"));
+  const longest = (pre) => pre.innerText.split("\\n")
+    .reduce((a, b) => (b.length > a.length ? b : a), "");
+  return {blocks: blocks.length,
+          scrolling: blocks.filter((pre) => pre.scrollWidth > pre.clientWidth + 1)
+            .map((pre) => `${longest(pre).length} characters: ${longest(pre).trim().slice(0, 70)}`)};
+}"""
+
 MARK_CODE_LOOKS_JS = """([code, mark, skip]) => {
   const backdrop = (element) => {
     for (; element; element = element.parentElement) {
@@ -205,6 +217,7 @@ class Readable:
     figures: list[list] = field(default_factory=list)  # [src, width px, smallest text px]
     outputs: list[str] = field(default_factory=list)
     overflow: dict = field(default_factory=dict)
+    code: dict = field(default_factory=dict)  # {"blocks": n, "scrolling": [longest lines]}
 
 
 @dataclass
@@ -313,7 +326,7 @@ def measure_readable(page: Page, width: int | None = None) -> Readable:
     """
     if width is None:
         return Readable(figures=page.evaluate(FIGURE_TEXT_JS), outputs=page.evaluate(OUTPUT_TEXT_JS),
-                        overflow=page.evaluate(OVERFLOW_JS))
+                        overflow=page.evaluate(OVERFLOW_JS), code=page.evaluate(WIDE_CODE_JS))
     before = page.viewport_size
     page.set_viewport_size({"width": width, "height": before["height"]})
     try:

@@ -6,6 +6,7 @@
 - No cell output shows an absolute path of the machine that built the site.
 - No element of the page's content sticks out of the page unless it sits in a
   box that scrolls sideways (wide equations, tables and figures scroll).
+- On a desktop no block of code scrolls sideways: every line is in view.
 
 Both widths are measured in the page's single visit (inspect_page.py ``measure_readable``).
 """
@@ -54,6 +55,14 @@ def test_nothing_overflows_the_page_without_a_scroll_box(reports, page: str,
     assert not overflow["pageScrollsSideways"], f"{page} ({viewport}): the page scrolls sideways"
 
 
+@pytest.mark.parametrize("page", toc_pages())
+def test_code_fits_the_column_on_a_desktop(reports, page: str) -> None:
+    """At 1280 px no block of code scrolls sideways (a phone's narrow column may scroll)."""
+    code = reports.readable(page, "desktop").code
+    assert not code["scrolling"], (f"{page}: code blocks that scroll sideways at "
+                                   f"{VIEWPORTS['desktop']} px:\n" + "\n".join(code["scrolling"]))
+
+
 def test_the_path_pattern_catches_a_traceback_path() -> None:
     assert re.search(ABSOLUTE_PATH, 'File "/work/main/.venv/lib/python3.11/x.py", line 3')
     assert re.search(ABSOLUTE_PATH, "C:\\Users\\me\\book\\x.py")
@@ -66,3 +75,4 @@ def test_the_checks_measure_something(reports, page: str) -> None:
     vacuous. (Per page, to share the page's visits: tests/conftest.py.)"""
     assert reports.readable(page, "phone").figures, f"{page}: no figure text was measured"
     assert reports.readable(page, "desktop").outputs, f"{page}: no cell output was read"
+    assert reports.readable(page, "desktop").code["blocks"], f"{page}: no code block was found"
