@@ -58,22 +58,18 @@ def code_lines(path: Path) -> list[tuple[int, str, int]]:
     return found
 
 
-def test_the_reader_finds_the_code_of_a_cell_and_of_a_fence() -> None:
+def test_the_reader_finds_the_code_of_a_cell_and_of_a_fence(tmp_path: Path) -> None:
     text = ("```{code-cell} ipython3\n---\nmystnb:\n  figure:\n    caption: " + "c" * 90 + "\n---\n"
             "x = 1\n```\n\nprose " + "p" * 90 + "\n\n```bash\nmake book\n```\n"
             "```{code-cell} ipython3\n:tags: [raises-exception]\n\ny = 2\n```\n"
             "```{figure} " + "f" * 90 + "\n:name: fig-x\n```\n\n```python\nz = 3\n```\n"
             "```{solution-start} ex-a\n:class: dropdown\n```\n\n```{code-cell} ipython3\ns = 4\n```\n"
             "```{solution-end}\n```\n")
-    path = ROOT / "_build" / "code-width-example.md"
-    path.parent.mkdir(exist_ok=True)
+    path = tmp_path / "example.md"
     path.write_text(text)
-    try:
-        assert [line for _, line, _ in code_lines(path)] == ["x = 1", "make book", "", "y = 2",
-                                                         "z = 3", "s = 4"]
-        assert [limit for *_, limit in code_lines(path)] == [LIMIT] * 5 + [SOLUTION_LIMIT]
-    finally:
-        path.unlink()
+    assert [line for _, line, _ in code_lines(path)] == ["x = 1", "make book", "", "y = 2",
+                                                     "z = 3", "s = 4"]
+    assert [limit for *_, limit in code_lines(path)] == [LIMIT] * 5 + [SOLUTION_LIMIT]
 
 
 @pytest.mark.parametrize("path", SOURCES, ids=lambda p: str(p.relative_to(ROOT)))
