@@ -10,21 +10,26 @@ Two budgets are checked here, on the machine it runs on:
    most ``--max-ratio`` (2.5) times the floor. Each time is the fastest of
    ``--repeat`` (2) runs: on a shared machine one run of the same chapter varied by a
    third between two benchmarks, and the fastest run is the one least disturbed. With
-   ``--profile`` the slowest cells of each chapter's fastest run are listed too.
+   ``--profile`` the slowest cells of each chapter's fastest run are listed too, and
+   where its time went: JAX tracing, lowering to MLIR, XLA compiling or loading from
+   the persistent cache (from JAX's public ``jax.monitoring`` hooks), and drawing
+   figures (around matplotlib's ``print_figure``).
 2. **The last `make test`.** ``_build/test-times.tsv`` (written by `make test`, one
    line per suite) must add up to at most ``--max-test-minutes`` (15).
 
 This is a benchmark, not a test: timings depend on the machine and its load, so it
 is run by hand on an idle machine and never by `make test`.
 
-Usage:
-  python tools/bench_test.py [--profile] [--only PART_OF_NAME] [--repeat N] [--skip-test-times]
+Usage, through `make` (which sets JAX's persistent cache up, as for the build):
+  make bench-test BENCH_ARGS="[--profile] [--only PART_OF_NAME] [--repeat N] [--skip-test-times]"
 """
 
 from __future__ import annotations
 
 import argparse
 import copy
+import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -38,6 +43,45 @@ sys.path.insert(0, str(ROOT / "tools"))
 from suite_times import TIMES, read_times  # noqa: E402
 
 FLOOR_SOURCE = "import jax\nimport jax.numpy as jnp\nimport matplotlib.pyplot as plt\nimport dl_workshop\n"
+
+# With --profile a chapter runs between these two cells. The first records when the kernel
+# is busy with each kind of work: JAX reports its tracing, lowering and compiling (which
+# includes loading from the persistent cache) as time spans, and matplotlib's
+# print_figure draws each rendition of a figure. Spans nest (a jitted function traced
+# inside another), so each kind counts the union of its spans. The second prints the
+# totals as JSON.
+SPLIT_SETUP = '''\
+import time as _bench_time
+import jax.monitoring as _bench_monitoring
+import matplotlib.backend_bases as _bench_backend
+_bench_kinds = {"/jax/core/compile/jaxpr_trace_duration": "JAX tracing",
+                "/jax/core/compile/jaxpr_to_mlir_module_duration": "lowering",
+                "/jax/core/compile/backend_compile_duration": "compiling or cache"}
+_bench_spans = {kind: [] for kind in [*_bench_kinds.values(), "figures"]}
+def _bench_listener(event, start, end, **kwargs):
+    if event in _bench_kinds:
+        _bench_spans[_bench_kinds[event]].append((start, end))
+_bench_monitoring.register_event_time_span_listener(_bench_listener)
+_bench_print_figure = _bench_backend.FigureCanvasBase.print_figure
+def _bench_drawn(self, *args, **kwargs):
+    start = _bench_time.time()
+    try:
+        return _bench_print_figure(self, *args, **kwargs)
+    finally:
+        _bench_spans["figures"].append((start, _bench_time.time()))
+_bench_backend.FigureCanvasBase.print_figure = _bench_drawn
+'''
+SPLIT_REPORT = '''\
+import json as _bench_json
+def _bench_union(spans):
+    total, reach = 0.0, float("-inf")
+    for start, end in sorted(spans):
+        total += max(0.0, end - max(start, reach))
+        reach = max(reach, end)
+    return total
+print(_bench_json.dumps({kind: [_bench_union(spans), len(spans)]
+                         for kind, spans in _bench_spans.items()}))
+'''
 
 
 def toc_chapters(root: Path = ROOT) -> list[str]:
@@ -58,9 +102,10 @@ def toc_chapters(root: Path = ROOT) -> list[str]:
     return list(walk(yaml.safe_load((root / "_toc.yml").read_text())))
 
 
-def run_timed(notebook: nbformat.NotebookNode, cwd: Path) -> tuple[float, list[tuple[float, str]]]:
-    """Execute a notebook in a fresh kernel; return the total seconds and per-cell times."""
-    cells: list[tuple[float, str]] = []
+def run_timed(notebook: nbformat.NotebookNode, cwd: Path) -> tuple[float, list[tuple[float, str, str]]]:
+    """Execute a notebook in a fresh kernel: the total seconds, and for each code cell its
+    seconds, source and printed text."""
+    cells: list[tuple[float, str, str]] = []
     client = NotebookClient(notebook, timeout=600, kernel_name="python3",
                             resources={"metadata": {"path": str(cwd)}})
     start = time.perf_counter()
@@ -70,7 +115,8 @@ def run_timed(notebook: nbformat.NotebookNode, cwd: Path) -> tuple[float, list[t
                 continue
             t0 = time.perf_counter()
             client.execute_cell(cell, index)
-            cells.append((time.perf_counter() - t0, cell.source))
+            printed = "".join(o.get("text", "") for o in cell.outputs if o.output_type == "stream")
+            cells.append((time.perf_counter() - t0, cell.source, printed))
     return time.perf_counter() - start, cells
 
 
@@ -78,6 +124,23 @@ def fastest(notebook: nbformat.NotebookNode, cwd: Path, repeat: int) -> tuple[fl
     """The fastest of ``repeat`` executions, each in a fresh kernel, of a fresh copy."""
     return min((run_timed(copy.deepcopy(notebook), cwd) for _ in range(repeat)),
                key=lambda run: run[0])
+
+
+def with_split(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """A copy of ``notebook`` between the SPLIT_SETUP and SPLIT_REPORT cells."""
+    split = copy.deepcopy(notebook)
+    split.cells = [nbformat.v4.new_code_cell(SPLIT_SETUP), *split.cells,
+                   nbformat.v4.new_code_cell(SPLIT_REPORT)]
+    return split
+
+
+def split_line(seconds: float, report: str) -> str:
+    """One line for the table: each kind of work's seconds, and what is left."""
+    kinds = json.loads(report)
+    parts = [f"{kind} {took:.1f} s" + (f" ({count} renditions)" if kind == "figures" else "")
+             for kind, (took, count) in kinds.items()]
+    rest = seconds - sum(took for took, _ in kinds.values())
+    return "|   where: " + ", ".join(parts) + f"; the rest (kernel, imports, Python, arithmetic) {rest:.1f} s"
 
 
 def floor_seconds(repeat: int) -> float:
@@ -97,6 +160,10 @@ def main() -> int:
     args = parser.parse_args()
 
     failures: list[str] = []
+    if "JAX_COMPILATION_CACHE_DIR" not in os.environ:
+        # Without the cache every chapter compiles all its programs (chapter 5: 20 s, not 12).
+        parser.error("run it as `make bench-test`: the chapters must run with the "
+                     "Makefile's JAX settings (JAX_COMPILATION_CACHE_DIR is not set)")
     if args.repeat < 1:
         parser.error(f"--repeat must be at least 1, got {args.repeat}")
     floor = floor_seconds(args.repeat)
@@ -113,16 +180,22 @@ def main() -> int:
         if "kernelspec" not in notebook.metadata or not any(
                 c.cell_type == "code" for c in notebook.cells):
             continue
+        if args.profile:
+            notebook = with_split(notebook)
         seconds, cells = fastest(notebook, source.parent, args.repeat)
+        if args.profile:
+            # The two added cells are not the chapter's: the report is the last one's output.
+            report, cells = cells[-1][2], cells[1:-1]
         ratio = seconds / floor
         ok = ratio <= args.max_ratio
         print(f"| {docname} | {seconds:.1f} | {ratio:.2f} | {'ok' if ok else 'OVER'} |")
         if not ok:
             failures.append(f"{docname}: {ratio:.2f}× the floor")
         if args.profile:
-            for took, text in sorted(cells, reverse=True)[:8]:
+            for took, text, _ in sorted(cells, key=lambda cell: cell[0], reverse=True)[:8]:
                 first = text.strip().splitlines()[0][:70] if text.strip() else ""
                 print(f"|   {took:6.2f} s | {first}")
+            print(split_line(seconds, report))
     if not args.skip_test_times:
         times = read_times(TIMES)
         if not times:
