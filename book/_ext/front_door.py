@@ -2,10 +2,12 @@
 
 * ``{book-map}`` (in ``book/intro.md``) becomes, for each part of ``_toc.yml``, its
   chapters: each with its title, a thumbnail of its first figure (from the figure
-  manifest of ``citable``) and its one-line goal. The goal is the chapter's
-  ``myst.html_meta.description`` (which is also the page's meta description), or else
-  the first sentence of its first paragraph. Nothing is typed twice: a chapter added
-  to ``_toc.yml`` appears on the map with its figure at the next build.
+  manifest of ``citable``) and its one-line goal. The goal is the page's
+  ``myst.html_meta.description`` in its front matter, which is also the page's meta
+  description (what a search engine or a shared link shows). A page on the map without
+  one fails the build with a message that names the key: a chapter's first sentence is
+  written to lead into the chapter, not to sum it up. Nothing is typed twice: a chapter
+  added to ``_toc.yml`` appears on the map with its figure at the next build.
 * **One search field.** pydata-sphinx-theme 0.16+ puts a search field in the top header
   when ``navbar_persistent`` is unset; sphinx-book-theme already has one in the
   sidebar. We set it to empty, so the header holds no second field.
@@ -24,6 +26,7 @@ import yaml
 from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.config import Config
+from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 from sphinx.util.osutil import relative_uri
 
@@ -32,6 +35,7 @@ from citable.collect import build_state, env_data
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 STATIC = ROOT / "book" / "_static"
+logger = logging.getLogger(__name__)
 
 
 class book_map(nodes.General, nodes.Element):
@@ -59,38 +63,14 @@ def toc_parts(toc_path: Path) -> list[tuple[str, bool, list[str]]]:
 FRONT_MATTER = re.compile(r"\A---\n(.*?)\n---\n", re.DOTALL)
 
 
-def chapter_goal(source: Path, substitutions: dict[str, Any] | None = None) -> str:
-    """The chapter's one-line goal: its meta description, or its first sentence.
-
-    MyST substitutions (``{{ name }}``) in the sentence are replaced by their values.
-    """
-    text = source.read_text(encoding="utf-8")
-    match = FRONT_MATTER.match(text)
-    if match:
-        meta = yaml.safe_load(match.group(1)) or {}
-        description = ((meta.get("myst") or {}).get("html_meta") or {}).get("description")
-        if description:
-            return " ".join(str(description).split())
-        text = text[match.end():]
-    paragraph: list[str] = []
-    in_fence = False
-    for line in text.splitlines():
-        stripped = line.strip()
-        if stripped.startswith(("```", ":::")):
-            in_fence = not in_fence
-            continue
-        if in_fence or stripped.startswith(("#", "(", "<!--", "-->")) or (not stripped and not paragraph):
-            continue
-        if not stripped:
-            break
-        paragraph.append(stripped)
-    words = " ".join(paragraph)
-    words = re.sub(r"\{[a-z:]+\}`([^`<]*?)(?:\s*<[^>]*>)?`", r"\1", words)  # {term}`x <y>` -> x
-    words = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", words)  # [text](url) -> text
-    sentence = re.split(r"(?<=[.!?])\s", words, maxsplit=1)[0]
-    sentence = re.sub(r"\{\{\s*(\w+)\s*\}\}",
-                      lambda m: str((substitutions or {}).get(m.group(1), m.group(0))), sentence)
-    return sentence.replace("*", "").replace("`", "")
+def chapter_goal(source: Path) -> str | None:
+    """The page's one-line goal, ``myst.html_meta.description`` in its front matter, with
+    its whitespace collapsed; None if it has none."""
+    match = FRONT_MATTER.match(source.read_text(encoding="utf-8"))
+    meta = (yaml.safe_load(match.group(1)) or {}) if match else {}
+    description = ((meta.get("myst") or {}).get("html_meta") or {}).get("description")
+    goal = " ".join(str(description or "").split())
+    return goal or None
 
 
 def _toc_path(app: Sphinx) -> Path:
@@ -117,7 +97,13 @@ def render_map(app: Sphinx, docname: str) -> str:
             if number:
                 title = f"{'.'.join(map(str, number))}. {title}"
             link = relative_uri(here, builder.get_target_uri(doc))
-            goal = chapter_goal(Path(env.doc2path(doc)), app.config.myst_substitutions)
+            goal = chapter_goal(Path(env.doc2path(doc)))
+            if goal is None:
+                logger.warning(
+                    "this page is on the landing page's map but has no one-line goal: "
+                    "add one to its front matter as myst: html_meta: description: "
+                    "\"...\" (as in book/_template.md)", location=(doc, 1))
+                goal = ""
             thumb = ""
             first = next((f for f in figures.get(doc, []) if f.name in exported), None)
             if first is not None:

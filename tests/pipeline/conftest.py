@@ -23,6 +23,9 @@ kernelspec:
   display_name: Python 3
   language: python
   name: python3
+myst:
+  html_meta:
+    description: "Draw one line."
 ---
 
 (ch-tiny)=
