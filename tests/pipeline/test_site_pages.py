@@ -1,4 +1,5 @@
-"""The built site has a page for every _toc.yml entry, and the build logged no warnings."""
+"""The built site has a page for every _toc.yml entry, the build logged no warnings, and
+what a cell prints is shown as one block."""
 
 from __future__ import annotations
 
@@ -42,3 +43,19 @@ def test_build_logged_no_warnings() -> None:
     assert "build succeeded" in log
     warnings = [line for line in log.splitlines() if re.search(r"WARNING: ", line)]
     assert not warnings, "\n".join(warnings)
+
+
+def test_what_a_cell_prints_is_one_block() -> None:
+    """A loop of prints reaches the kernel's client in as many pieces as it flushed, which
+    varies from run to run; the page shows it as one block (``nb_merge_streams``)."""
+    from bs4 import BeautifulSoup
+
+    split = []
+    for page in sorted(HTML.glob("book/**/*.html")):
+        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        for number, cell in enumerate(soup.select("div.cell"), start=1):
+            # myst-nb's classes: "output stream" for stdout, "output stderr" for stderr
+            for stream in ("stream", "stderr"):
+                if len(cell.select(f"div.cell_output div.output.{stream}")) > 1:
+                    split.append(f"{page.relative_to(HTML)}: code cell {number} ({stream})")
+    assert not split, "printed text shown in several blocks:\n" + "\n".join(split)
