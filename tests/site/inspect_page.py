@@ -148,11 +148,10 @@ OVERFLOW_JS = """() => {
           pageScrollsSideways: document.documentElement.scrollWidth > limit};
 }"""
 
-# The code blocks of the page's text (not cell outputs), and the longest line of each one
+# The code blocks of the page, cell outputs included, and the longest line of each one
 # that scrolls sideways: the reader would lose the end of that line.
 WIDE_CODE_JS = """() => {
-  const blocks = Array.from(document.querySelectorAll(".bd-article div.highlight pre"))
-    .filter((pre) => !pre.closest(".cell_output"));
+  const blocks = Array.from(document.querySelectorAll(".bd-article div.highlight pre"));
   const longest = (pre) => pre.innerText.split("\\n")
     .reduce((a, b) => (b.length > a.length ? b : a), "");
   return {blocks: blocks.length,

@@ -57,9 +57,10 @@ def test_nothing_overflows_the_page_without_a_scroll_box(reports, page: str,
 
 @pytest.mark.parametrize("page", toc_pages())
 def test_code_fits_the_column_on_a_desktop(reports, page: str) -> None:
-    """At 1280 px no block of code scrolls sideways (a phone's narrow column may scroll)."""
+    """At 1280 px no block of code, and nothing a cell printed, scrolls sideways (a phone's
+    narrow column may scroll code; printed text wraps there too)."""
     code = reports.readable(page, "desktop").code
-    assert not code["scrolling"], (f"{page}: code blocks that scroll sideways at "
+    assert not code["scrolling"], (f"{page}: code or output blocks that scroll sideways at "
                                    f"{VIEWPORTS['desktop']} px:\n" + "\n".join(code["scrolling"]))
 
 
