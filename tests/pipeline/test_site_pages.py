@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import yaml
+from bs4 import BeautifulSoup
 
 from _scratch import ROOT
 
@@ -48,8 +49,6 @@ def test_build_logged_no_warnings() -> None:
 def test_what_a_cell_prints_is_one_block() -> None:
     """A loop of prints reaches the kernel's client in as many pieces as it flushed, which
     varies from run to run; the page shows it as one block (``nb_merge_streams``)."""
-    from bs4 import BeautifulSoup
-
     split = []
     for page in sorted(HTML.glob("book/**/*.html")):
         soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
